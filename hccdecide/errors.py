@@ -1,0 +1,28 @@
+"""Errors raised by the core. Each names what was wrong, the offending value and what is accepted."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class HccDecideError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class PatientError(HccDecideError, ValueError):
+    """A case value that cannot be accepted."""
+
+    def __init__(self, key: str, value: Any, accepted: str):
+        self.key = key
+        self.value = value
+        self.accepted = accepted
+        super().__init__(f"{key}: {value!r} is not accepted; expected {accepted}")
+
+
+class EvidenceError(HccDecideError, ValueError):
+    """An evidence file that cannot be loaded or fails a cross-check."""
+
+    def __init__(self, file: str, field: str, reason: str):
+        self.file = file
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{file}: {field}: {reason}")

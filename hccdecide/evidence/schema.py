@@ -1,0 +1,338 @@
+"""Typed records for one study's curated evidence (one YAML file per study under resources/evidence/).
+
+Every figure carries ``location``: where in the source document it stands (section, table, figure).
+Labels and notes are our own words; nothing here is a quotation.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Design(str, Enum):
+    META_ANALYSIS = "meta_analysis"
+    RCT_PHASE3 = "randomised_phase3"
+    RCT_PHASE2 = "randomised_phase2"
+    RANDOMISED_PILOT = "randomised_pilot"
+    PROSPECTIVE = "prospective_single_arm"  # phase I/II single arm or non-randomised prospective
+    PROSPECTIVE_OBSERVATIONAL = "prospective_observational"
+    RETROSPECTIVE = "retrospective"
+    PROTOCOL = "protocol"
+
+
+class Op(str, Enum):
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"
+    NOT_IN = "not_in"
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    BETWEEN = "between"  # inclusive [low, high]
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+    CONTAINS_ANY = "contains_any"  # list variable shares an element with value
+
+
+class Condition(Strict):
+    """A test on one variable. ``unit`` must equal the variable's unit (``xULN`` for ULN multiples)."""
+
+    var: str
+    op: Op
+    value: Any = None
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> "Condition":
+        needs_list = self.op in (Op.IN, Op.NOT_IN, Op.BETWEEN, Op.CONTAINS_ANY)
+        if self.op in (Op.IS_TRUE, Op.IS_FALSE):
+            if self.value is not None:
+                raise ValueError(f"op {self.op.value} takes no value")
+        elif needs_list and not isinstance(self.value, list):
+            raise ValueError(f"op {self.op.value} needs a list value")
+        elif self.op == Op.BETWEEN and len(self.value) != 2:
+            raise ValueError("op between needs [low, high]")
+        elif not needs_list and self.value is None:
+            raise ValueError(f"op {self.op.value} needs a value")
+        return self
+
+
+class AnyOf(Strict):
+    any_of: list["Rule"] = Field(min_length=2)
+
+
+class AllOf(Strict):
+    all_of: list["Rule"] = Field(min_length=2)
+
+
+Rule = Union[Condition, AnyOf, AllOf]
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
+
+
+class Criterion(Strict):
+    """One eligibility requirement, phrased as what the patient must satisfy.
+
+    An exclusion criterion is stored as its negation (``from_list: exclusion``), so *met* always
+    means "this requirement does not keep the patient out". Administrative criteria (consent,
+    sample availability, clinician judgement) have no rule and never decide the status.
+    """
+
+    id: str
+    label: str
+    from_list: Literal["inclusion", "exclusion"] = "inclusion"
+    rule: Optional[Rule] = None
+    administrative: bool = False
+    location: str
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _rule_or_administrative(self) -> "Criterion":
+        if self.administrative == (self.rule is not None):
+            raise ValueError("a criterion has a rule, or is administrative and has none")
+        return self
+
+
+class Estimate(Strict):
+    """A point estimate with optional confidence interval."""
+
+    value: Optional[float] = None
+    ci: Optional[tuple[float, float]] = None
+    ci_level: float = 95
+    reached: bool = True  # False for "median not reached" (value then absent)
+
+    @model_validator(mode="after")
+    def _ci_holds_value(self) -> "Estimate":
+        if self.value is None and self.reached:
+            raise ValueError("an estimate needs a value unless it was not reached")
+        if self.ci is not None:
+            lo, hi = self.ci
+            if lo > hi:
+                raise ValueError(f"CI lower bound {lo} above upper bound {hi}")
+            if self.value is not None and not (lo <= self.value <= hi):
+                raise ValueError(f"CI [{lo}, {hi}] does not contain the estimate {self.value}")
+        return self
+
+
+Endpoint = Literal["ORR", "DCR", "CR", "OS", "PFS", "RFS", "DFS", "TTP", "LC", "LPFS", "PCR_MPR",
+                   "PCR", "PAIN_RESPONSE", "TOX_G3PLUS", "INFIELD_PFS", "FREEDOM_FROM_SYSTEMIC_CHANGE",
+                   "TRANSPLANT_DROPOUT", "LOCAL_PROGRESSION"]
+Measure = Literal["rate", "median", "mean"]
+
+
+class Outcome(Strict):
+    """One reported result of one arm. ``measure`` rate is in percent; median in months."""
+
+    endpoint: Endpoint
+    measure: Measure
+    estimate: Estimate
+    at_months: Optional[float] = None  # landmark time for a rate of a time-to-event endpoint
+    definition: str = ""  # own-words endpoint definition
+    time_origin: str = ""  # e.g. "start of treatment", "diagnosis", "surgery"
+    population: str = ""  # e.g. "all enrolled", "resected patients (n = 15)"
+    location: str
+    note: str = ""
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.measure == "rate" else "months"
+
+
+class ToxicEvent(Strict):
+    event: str
+    grade3plus_pct: Optional[float] = None
+    any_grade_pct: Optional[float] = None
+    location: str
+
+
+class Regimen(Strict):
+    rt_technique: Optional[str] = None  # IMRT, SBRT, 3D-CRT, PBT, EBRT ...
+    dose_gy: Optional[float] = None
+    dose_range_gy: Optional[tuple[float, float]] = None
+    fractions: Optional[int] = None
+    fractions_range: Optional[tuple[int, int]] = None
+    systemic: list[str] = []
+    tace: bool = False
+    surgery: bool = False
+    description: str
+
+
+class Arm(Strict):
+    id: str
+    label: str
+    n: Optional[int] = None
+    regimen_key: Optional[str] = None  # key into resources/reference/regimens.yaml; None = control
+    regimen: Regimen
+    outcomes: list[Outcome] = []
+    toxicities: list[ToxicEvent] = []
+    location: str
+
+
+class Comparison(Strict):
+    """A treatment effect between two arms (experimental vs control)."""
+
+    endpoint: Endpoint
+    experimental: str
+    control: str
+    measure: Literal["HR", "difference"] = "HR"
+    estimate: Estimate
+    p: Optional[str] = None  # as printed: "0.014", "<0.001", "NS"
+    analysis: str = ""  # ITT, per protocol ...
+    location: str
+    note: str = ""
+
+
+class Factor(Strict):
+    """A prognostic factor: the adverse (comparison) level against the reference level."""
+
+    id: str
+    label: str
+    reference: str  # own words, e.g. "ALT <= 35 U/L"
+    comparison: str
+    present_when: Optional[Rule] = None  # rule on patient variables that puts the patient at comparison level
+    effect: Optional[float] = None  # HR or RR of comparison vs reference
+    ci: Optional[tuple[float, float]] = None
+    p: Optional[str] = None
+    timing: Literal["baseline", "post_treatment"] = "baseline"
+    prevalence: Optional[float] = None  # share of the cohort at comparison level (0-1)
+    prevalence_location: str = ""
+    location: str
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ci_holds_effect(self) -> "Factor":
+        if self.ci is not None and self.effect is not None:
+            lo, hi = self.ci
+            if not (lo <= self.effect <= hi):
+                raise ValueError(f"CI [{lo}, {hi}] does not contain {self.effect}")
+        if self.prevalence is not None and not (0 <= self.prevalence <= 1):
+            raise ValueError("prevalence is a share between 0 and 1")
+        return self
+
+
+Analysis = Literal["multivariable_cox", "univariable_cox", "multivariable_rr_no_ci"]
+
+
+class PrognosticModel(Strict):
+    """Factors reported together from one analysis of one endpoint.
+
+    Only ``multivariable_cox`` models with CIs are combined into individual curves; the rest are
+    shown as reported.
+    """
+
+    id: str
+    endpoint: Endpoint
+    analysis: Analysis
+    label: str
+    default: bool = False
+    calibrate_to_arm: Optional[str] = None  # arm whose landmarks give the baseline curve
+    factors: list[Factor]
+    location: str
+    note: str = ""
+
+
+class SubgroupLevel(Strict):
+    label: str
+    n: Optional[int] = None
+    median_months: Optional[float] = None
+    reached: bool = True
+    ci: Optional[tuple[float, float]] = None
+    present_when: Optional[Rule] = None
+
+
+class SubgroupComparison(Strict):
+    """Medians by subgroup from a log-rank or Kaplan–Meier comparison (univariable)."""
+
+    id: str
+    endpoint: Endpoint
+    factor: str
+    timing: Literal["baseline", "post_treatment"] = "baseline"
+    levels: list[SubgroupLevel] = Field(min_length=2)
+    p: Optional[str] = None
+    location: str
+    note: str = ""
+
+
+class Bound(Strict):
+    """The range of a variable actually seen in the cohort, for "outside the population" warnings."""
+
+    var: str
+    low: Optional[float] = None
+    high: Optional[float] = None
+    location: str
+    note: str = ""
+
+
+class ValueAt(Strict):
+    value: str
+    location: str
+
+
+class Discrepancy(Strict):
+    topic: str
+    values: list[ValueAt] = Field(min_length=2)
+    used: str  # which value the app uses
+    why: str
+
+
+class Study(Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    short_name: str  # e.g. "Yan 2025"
+    title: str  # own-words description of the study, not the article title verbatim
+    first_author: str
+    year: Optional[int] = None
+    journal: Optional[str] = None
+    registry: Optional[str] = None
+    doi: Optional[str] = None
+    trial_name: Optional[str] = None
+    source_document: str  # file under the seeds folder
+    source_citation: str  # e.g. "Kang 2026, Table 2" for studies known through the review
+    summarised_by_review: bool = False
+    design: Design
+    phase: Optional[str] = None
+    n: Optional[int] = None  # analysed; planned for a protocol
+    setting: str
+    regimen_keys: list[str] = []
+    criteria: list[Criterion] = []
+    arms: list[Arm] = []
+    comparisons: list[Comparison] = []
+    prognostic_models: list[PrognosticModel] = []
+    subgroups: list[SubgroupComparison] = []
+    population_bounds: list[Bound] = []
+    follow_up_months: Optional[float] = None
+    discrepancies: list[Discrepancy] = []
+    notes: str = ""
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_criterion_ids(cls, v: list[Criterion]) -> list[Criterion]:
+        ids = [c.id for c in v]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate criterion ids: {sorted(dup)}")
+        return v
+
+    @model_validator(mode="after")
+    def _protocol_has_no_outcomes(self) -> "Study":
+        if self.design == Design.PROTOCOL and any(a.outcomes for a in self.arms):
+            raise ValueError("a protocol without results carries no outcomes")
+        arm_ids = {a.id for a in self.arms}
+        for c in self.comparisons:
+            for ref in (c.experimental, c.control):
+                if ref not in arm_ids:
+                    raise ValueError(f"comparison names unknown arm {ref!r}")
+        for m in self.prognostic_models:
+            if m.calibrate_to_arm and m.calibrate_to_arm not in arm_ids:
+                raise ValueError(f"model {m.id} calibrates to unknown arm {m.calibrate_to_arm!r}")
+        return self
+
+    @property
+    def is_protocol(self) -> bool:
+        return self.design == Design.PROTOCOL

@@ -1,0 +1,63 @@
+"""The vocabulary criteria and prognostic factors may speak of: patient fields plus derived values.
+
+A derived value is computed by the engine from the patient (Child–Pugh from its components, MVI grade
+from Vp/Vv ...). Evidence files name variables from this table only; the library cross-check enforces it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hccdecide.patient import BOOLEAN, CHOICE, FIELDS, INTEGER, NUMBER, TEXT_LIST
+
+
+@dataclass(frozen=True)
+class Variable:
+    key: str
+    label: str
+    kind: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    derived: bool = False
+    post_treatment: bool = False
+
+
+DERIVED: tuple[Variable, ...] = (
+    Variable("child_pugh_score", "Child–Pugh score", INTEGER, "points", derived=True),
+    Variable("child_pugh_class", "Child–Pugh class", CHOICE, choices=("A", "B", "C"), derived=True),
+    Variable("albi_score", "ALBI score", NUMBER, derived=True),
+    Variable("albi_grade", "ALBI grade", INTEGER, "grade", derived=True),
+    Variable("bclc_stage", "BCLC stage (2022)", CHOICE, choices=("0", "A", "B", "C", "D"), derived=True),
+    Variable("mvi_present", "Macrovascular invasion present", BOOLEAN, derived=True),
+    Variable("mvi_grade", "MVI grade (Pan et al. 2024; 0 = none)", INTEGER, "grade", derived=True),
+    Variable("pvtt_cheng_type", "Cheng PVTT type (entered, else approximated from Vp)", INTEGER,
+             "type", derived=True),
+    Variable("lnm_location", "Nodal location", CHOICE, choices=("none", "regional", "non_regional"),
+             derived=True),
+    Variable("m_stage", "M stage (distant organ or non-regional nodes)", CHOICE,
+             choices=("M0", "M1"), derived=True),
+    Variable("extrahepatic_organs", "Organs with extrahepatic metastases (non-regional nodes = 1)",
+             INTEGER, derived=True),
+    Variable("extrahepatic_lesions", "Extrahepatic metastatic lesions", INTEGER, derived=True),
+    Variable("extrahepatic_max_per_organ", "Most lesions in one extrahepatic organ", INTEGER,
+             derived=True),
+    Variable("oligoprogression_type", "Oligoprogression type (Wang et al. 2025)", CHOICE,
+             choices=("metachronous", "repeat", "induced", "not_oligoprogressive"), derived=True),
+    Variable("bed_gy", "BED of the planned course", NUMBER, "Gy", derived=True),
+    Variable("eqd2_gy", "EQD2 of the planned course", NUMBER, "Gy", derived=True),
+    Variable("bilirubin_x_uln", "Bilirubin / upper limit of normal", NUMBER, "xULN", derived=True),
+    Variable("alt_x_uln", "ALT / upper limit of normal", NUMBER, "xULN", derived=True),
+    Variable("ast_x_uln", "AST / upper limit of normal", NUMBER, "xULN", derived=True),
+    Variable("transaminase_x_uln", "Higher of ALT and AST / ULN", NUMBER, "xULN", derived=True),
+    Variable("inr_x_uln", "INR / upper limit of normal", NUMBER, "xULN", derived=True),
+    Variable("hbv_active_untreated", "HBsAg positive with HBV DNA above normal", BOOLEAN,
+             derived=True),
+)
+
+VARIABLES: dict[str, Variable] = {
+    **{f.key: Variable(f.key, f.label, f.kind, f.unit, f.choices, post_treatment=f.post_treatment)
+       for f in FIELDS},
+    **{v.key: v for v in DERIVED},
+}
+
+NUMERIC_KINDS = (NUMBER, INTEGER)
+__all__ = ["Variable", "DERIVED", "VARIABLES", "NUMERIC_KINDS", "TEXT_LIST"]
