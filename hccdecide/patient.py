@@ -12,11 +12,15 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+import yaml
+
 from hccdecide.errors import PatientError
+from hccdecide.paths import reference_file
 
 NUMBER = "number"
 INTEGER = "integer"
@@ -69,6 +73,13 @@ class AltUnit:
     high: float
 
 
+@lru_cache(maxsize=1)
+def station_codes() -> frozenset[str]:
+    """Nodal station codes of the reference table (the only list field is lnm_stations)."""
+    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["stations"])
+
+
 def _fmt(x: float | None) -> str:
     if x is None:
         return "?"
@@ -112,6 +123,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     _F("platelets_10e9_l", "Platelets", NUMBER, G_LABS, "×10⁹/L", 1, 2000),
     _F("ca19_9_u_ml", "CA19-9", NUMBER, G_LABS, "U/mL", 0, 1_000_000),
     _F("hbsag_positive", "HBsAg positive", BOOLEAN, G_LABS),
+    _F("bilirubin_uln_umol_l", "Bilirubin upper limit of normal", NUMBER, G_LABS, "µmol/L", 5, 40,
+       help="Your laboratory's ULN; the reference table's default is used when unknown."),
+    _F("alt_uln_u_l", "ALT upper limit of normal", NUMBER, G_LABS, "U/L", 10, 80),
+    _F("ast_uln_u_l", "AST upper limit of normal", NUMBER, G_LABS, "U/L", 10, 80),
+    _F("inr_uln", "INR upper limit of normal", NUMBER, G_LABS, "", 0.9, 1.6),
     _F("hbv_dna_iu_ml", "HBV DNA", NUMBER, G_LABS, "IU/mL", 0, 1e10),
     _F("tumour_count", "Intrahepatic tumours", INTEGER, G_TUMOUR, "", 0, 99),
     _F("largest_diameter_cm", "Largest tumour diameter", NUMBER, G_TUMOUR, "cm", 0.1, 30),
@@ -222,7 +238,12 @@ def validate_value(key: str, value: Any) -> Any:
     if spec.kind == TEXT_LIST:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise PatientError(key, value, accepted)
-        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        codes = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        known = station_codes()
+        bad = [c for c in codes if c not in known]
+        if bad:
+            raise PatientError(key, bad, "station codes among " + ", ".join(sorted(known)))
+        return codes
     if not isinstance(value, str):
         raise PatientError(key, value, accepted)
     return value

@@ -1,0 +1,3 @@
+from hccdecide.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""Command line: ``python -m hccdecide assess CASE.json [--json]``, ``evidence [--check]``, ``report``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hccdecide.errors import EvidenceError
+
+
+def _cmd_evidence(args: argparse.Namespace) -> int:
+    from hccdecide.evidence.library import all_problems, load_library, load_regimens, study_files
+    from hccdecide.paths import evidence_dir
+
+    if args.check:
+        keys = set(load_regimens())
+        faults = [err for path in study_files(evidence_dir()) for err in all_problems(path, keys)]
+        for err in faults:
+            print(f"FAULT {err}", file=sys.stderr)
+        if faults:
+            print(f"{len(faults)} fault(s) in the evidence library", file=sys.stderr)
+            return 1
+    try:
+        library = load_library()
+    except EvidenceError as err:
+        print(f"FAULT {err}", file=sys.stderr)
+        return 1
+    for err in library.problems:
+        print(f"SKIPPED {err}", file=sys.stderr)
+    if args.check:
+        print(f"evidence library {library.version}: {len(library.studies)} studies valid; "
+              f"digest {library.digest}")
+        return 1 if library.problems else 0
+    print(f"{'id':36} {'first author':16} {'year':>4}  {'design':26} {'n':>5}  setting")
+    for s in library.studies:
+        year = s.year if s.year is not None else "—"
+        n = s.n if s.n is not None else "—"
+        print(f"{s.id:36} {s.first_author:16} {year!s:>4}  {s.design.value:26} {n!s:>5}  {s.setting}")
+    print(f"\nlibrary {library.version}, {len(library.studies)} studies, digest {library.digest}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hccdecide", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("evidence", help="list the studies of the evidence library")
+    ev.add_argument("--check", action="store_true", help="validate every file; exit 1 on any fault")
+    ev.set_defaults(func=_cmd_evidence)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)

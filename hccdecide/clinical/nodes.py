@@ -1,0 +1,62 @@
+"""Lymph-node stations → regional / non-regional, from the station table in resources/reference/.
+
+The table (ln_stations.yaml) records its source (Yan et al. 2025 after the NCCN guideline). Any
+non-regional station makes the nodal disease non-regional. A clinician's override wins and is reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+import yaml
+
+from hccdecide.paths import reference_file
+
+
+@dataclass(frozen=True)
+class Station:
+    code: str
+    label: str
+    location: str  # regional | non_regional
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def station_table() -> Mapping[str, Station]:
+    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
+    return {code: Station(code, v["label"], v["location"], v.get("note", ""))
+            for code, v in data["stations"].items()}
+
+
+def station_source() -> str:
+    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
+    return data["source"]
+
+
+@dataclass(frozen=True)
+class NodalLocation:
+    location: str | None  # none / regional / non_regional / None = unknown
+    reason: str
+    unknown_stations: tuple[str, ...] = ()
+    overridden: bool = False
+
+
+def nodal_location(lnm_present: bool | None, stations: tuple[str, ...] | None,
+                   override: str | None = None) -> NodalLocation:
+    if override is not None:
+        return NodalLocation(override, f"set by the clinician to {override.replace('_', '-')}",
+                             overridden=True)
+    if lnm_present is False:
+        return NodalLocation("none", "no nodal metastasis")
+    if not stations:
+        return NodalLocation(None, "stations not given")
+    table = station_table()
+    unknown = tuple(s for s in stations if s not in table)
+    distant = [table[s].label for s in stations if s in table and table[s].location == "non_regional"]
+    if distant:
+        return NodalLocation("non_regional", "non-regional station: " + ", ".join(distant), unknown)
+    if unknown:
+        return NodalLocation(None, "unrecognised station code(s): " + ", ".join(unknown), unknown)
+    return NodalLocation("regional", "all stations regional: "
+                         + ", ".join(table[s].label for s in stations))

@@ -1,0 +1,75 @@
+"""BCLC stage, 2022 strategy (Reig et al., J Hepatol 2022), simplified to the inputs on the form.
+
+- D: ECOG 3–4, or Child–Pugh C (end-stage liver function).
+- C: ECOG 1–2, or macrovascular invasion, or extrahepatic spread (nodal or distant).
+- 0: single tumour ≤ 2 cm, ECOG 0, preserved liver function.
+- A: single tumour, or 2–3 tumours each ≤ 3 cm, ECOG 0, preserved liver function.
+- B: multinodular beyond A, ECOG 0, preserved liver function.
+Child–Pugh B with ECOG 0 and no MVI/spread is staged by tumour burden and flagged: the 2022 strategy
+asks for preserved liver function in stages 0–B. A stage is given only when the known inputs decide it;
+otherwise the missing inputs are named.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BCLC_VERSION = "BCLC 2022"
+
+
+@dataclass(frozen=True)
+class Bclc:
+    stage: str | None
+    reason: str
+    missing: tuple[str, ...] = ()
+    caution: str = ""
+
+
+@dataclass(frozen=True)
+class BclcInputs:
+    ecog: int | None
+    child_pugh_class: str | None
+    mvi_present: bool | None
+    extrahepatic_spread: bool | None  # nodal or distant
+    tumour_count: int | None
+    largest_diameter_cm: float | None
+
+
+def _tumour_stage(i: BclcInputs) -> tuple[str | None, str, tuple[str, ...]]:
+    missing = tuple(k for k, v in (("tumour_count", i.tumour_count),
+                                   ("largest_diameter_cm", i.largest_diameter_cm)) if v is None)
+    if i.tumour_count is not None and i.tumour_count > 3:
+        return "B", f"{i.tumour_count} tumours (multinodular)", ()
+    if missing:
+        return None, "tumour burden unknown", missing
+    n, size = i.tumour_count, i.largest_diameter_cm
+    if n == 1 and size <= 2:
+        return "0", f"single tumour {size:g} cm (≤ 2 cm)", ()
+    if n == 1:
+        return "A", f"single tumour {size:g} cm", ()
+    if n <= 3 and size <= 3:
+        return "A", f"{n} tumours, largest {size:g} cm (≤ 3 cm)", ()
+    return "B", f"{n} tumours, largest {size:g} cm (beyond 2–3 × ≤ 3 cm)", ()
+
+
+def bclc_stage(i: BclcInputs) -> Bclc:
+    if i.ecog is not None and i.ecog >= 3:
+        return Bclc("D", f"ECOG {i.ecog} (3–4)")
+    if i.child_pugh_class == "C":
+        return Bclc("D", "Child–Pugh C (end-stage liver function)")
+    advanced = [r for r, v in ((f"ECOG {i.ecog} (1–2)", i.ecog is not None and 1 <= i.ecog <= 2),
+                               ("macrovascular invasion", i.mvi_present is True),
+                               ("extrahepatic spread", i.extrahepatic_spread is True)) if v]
+    undecided = tuple(k for k, v in (("ecog", i.ecog), ("child_pugh_class", i.child_pugh_class)) if v is None)
+    if advanced:
+        if undecided:
+            return Bclc(None, "C unless " + " or ".join(undecided) + " makes it D", undecided)
+        return Bclc("C", ", ".join(advanced))
+    undecided += tuple(k for k, v in (("mvi", i.mvi_present),
+                                      ("extrahepatic_spread", i.extrahepatic_spread)) if v is None)
+    stage, reason, missing = _tumour_stage(i)
+    if undecided or missing:
+        return Bclc(None, "cannot stage: " + ", ".join(undecided + missing) + " unknown",
+                    undecided + missing)
+    caution = ("Child–Pugh B: the 2022 strategy expects preserved liver function in stages 0–B"
+               if i.child_pugh_class == "B" else "")
+    return Bclc(stage, f"ECOG 0, no MVI or spread; {reason}", (), caution)

@@ -1,0 +1,168 @@
+"""Regimens: the studies that support each, ranked, with expected-outcome ranges and randomised benefits.
+
+Ranking: eligible before uncertain before ineligible; then evidence level (randomised > prospective >
+retrospective); then sample size. Outcome figures are listed per study with their source location;
+the range is only a summary of those figures (min–max), never a pooled estimate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from hccdecide.engine.levels import evidence_level
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, UNCERTAIN, StudyMatch
+from hccdecide.evidence.library import RegimenInfo
+from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
+
+STATUS_RANK = {ELIGIBLE: 0, UNCERTAIN: 1, INELIGIBLE: 2}
+# Outcome rows shown for a regimen, in display order: (endpoint, measure, landmark months).
+SUMMARY_ROWS: tuple[tuple[str, str, float | None], ...] = (
+    ("ORR", "rate", None), ("DCR", "rate", None), ("CR", "rate", None),
+    ("OS", "median", None), ("OS", "rate", 12), ("OS", "rate", 24), ("OS", "rate", 36),
+    ("PFS", "median", None), ("PFS", "rate", 12), ("PFS", "rate", 24), ("PFS", "rate", 36),
+    ("RFS", "median", None), ("DFS", "rate", 60), ("TTP", "median", None),
+    ("LC", "rate", 12), ("LC", "rate", 24), ("LC", "rate", 36), ("LPFS", "rate", 24),
+    ("PCR_MPR", "rate", None), ("PAIN_RESPONSE", "rate", None), ("TOX_G3PLUS", "rate", None),
+)
+ENDPOINT_LABEL = {
+    "ORR": "Objective response", "DCR": "Disease control", "CR": "Complete response",
+    "OS": "Overall survival", "PFS": "Progression-free survival", "RFS": "Recurrence-free survival",
+    "DFS": "Disease-free survival", "TTP": "Time to progression", "LC": "Local control",
+    "LPFS": "Local progression-free survival", "PCR_MPR": "pCR or major pathological response",
+    "PCR": "Pathological complete response", "PAIN_RESPONSE": "Pain response",
+    "TOX_G3PLUS": "Grade ≥ 3 toxicity", "INFIELD_PFS": "In-field PFS",
+    "FREEDOM_FROM_SYSTEMIC_CHANGE": "Free of systemic-therapy change",
+    "TRANSPLANT_DROPOUT": "Transplant wait-list dropout", "LOCAL_PROGRESSION": "Local progression",
+}
+
+
+def row_label(endpoint: str, measure: str, at_months: float | None) -> str:
+    base = ENDPOINT_LABEL.get(endpoint, endpoint)
+    if measure == "median":
+        return f"Median {base[0].lower() + base[1:]}"
+    if at_months is not None:
+        years = at_months / 12
+        when = f"{years:g}-year" if at_months % 12 == 0 else f"{at_months:g}-month"
+        return f"{base}, {when}"
+    return base
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One reported number for one arm of one study."""
+
+    study: Study
+    arm: Arm
+    outcome: Outcome
+    status: str  # the patient's status for that study
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    endpoint: str
+    measure: str
+    at_months: float | None
+    figures: tuple[Figure, ...]
+
+    @property
+    def label(self) -> str:
+        return row_label(self.endpoint, self.measure, self.at_months)
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.measure == "rate" else "months"
+
+    @property
+    def value_range(self) -> tuple[float, float] | None:
+        values = [f.outcome.estimate.value for f in self.figures if f.outcome.estimate.value is not None]
+        return (min(values), max(values)) if values else None
+
+    @property
+    def any_not_reached(self) -> bool:
+        return any(not f.outcome.estimate.reached for f in self.figures)
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """A randomised comparison in which this regimen is the experimental arm."""
+
+    study: Study
+    comparison: Comparison
+    experimental: Arm
+    control: Arm
+    status: str
+
+
+@dataclass(frozen=True)
+class RegimenResult:
+    info: RegimenInfo
+    matches: tuple[StudyMatch, ...]  # ranked
+    outcomes: tuple[OutcomeRow, ...]
+    benefits: tuple[Benefit, ...]
+
+    @property
+    def status(self) -> str:
+        reported = [m for m in self.matches if not m.study.is_protocol] or list(self.matches)
+        return min((m.status for m in reported), key=STATUS_RANK.__getitem__)
+
+    @property
+    def best_level(self) -> int:
+        return min(evidence_level(m.study) for m in self.matches)
+
+    @property
+    def open_trials(self) -> tuple[StudyMatch, ...]:
+        return tuple(m for m in self.matches if m.study.is_protocol)
+
+    @property
+    def total_n(self) -> int:
+        return sum(m.study.n or 0 for m in self.matches if not m.study.is_protocol)
+
+
+def match_rank(m: StudyMatch) -> tuple:
+    return (STATUS_RANK[m.status], evidence_level(m.study), -(m.study.n or 0), m.study.id)
+
+
+def _regimen_arms(study: Study, key: str) -> list[Arm]:
+    return [a for a in study.arms if a.regimen_key == key]
+
+
+def outcome_rows(key: str, matches: Iterable[StudyMatch]) -> tuple[OutcomeRow, ...]:
+    buckets: dict[tuple, list[Figure]] = {}
+    for m in matches:
+        if m.study.is_protocol:
+            continue
+        for arm in _regimen_arms(m.study, key):
+            for o in arm.outcomes:
+                row_key = (o.endpoint, o.measure, o.at_months)
+                buckets.setdefault(row_key, []).append(Figure(m.study, arm, o, m.status))
+    order = {k: i for i, k in enumerate(SUMMARY_ROWS)}
+    rows = [OutcomeRow(*k, tuple(v)) for k, v in buckets.items()]
+    return tuple(sorted(rows, key=lambda r: (order.get((r.endpoint, r.measure, r.at_months), 999),
+                                             r.endpoint, r.measure, r.at_months or 0)))
+
+
+def benefits(key: str, matches: Iterable[StudyMatch]) -> tuple[Benefit, ...]:
+    out = []
+    for m in matches:
+        arms = {a.id: a for a in m.study.arms}
+        for c in m.study.comparisons:
+            if arms[c.experimental].regimen_key == key:
+                out.append(Benefit(m.study, c, arms[c.experimental], arms[c.control], m.status))
+    return tuple(out)
+
+
+def group_regimens(matches: Iterable[StudyMatch], regimens: Mapping[str, RegimenInfo]) -> tuple[RegimenResult, ...]:
+    by_key: dict[str, list[StudyMatch]] = {}
+    for m in matches:
+        for key in m.study.regimen_keys:
+            by_key.setdefault(key, []).append(m)
+    results = []
+    for key, ms in by_key.items():
+        ranked = tuple(sorted(ms, key=match_rank))
+        results.append(RegimenResult(regimens[key], ranked, outcome_rows(key, ranked), benefits(key, ranked)))
+    return tuple(sorted(results, key=regimen_rank))
+
+
+def regimen_rank(r: RegimenResult) -> tuple:
+    has_results = 0 if any(not m.study.is_protocol for m in r.matches) else 1
+    return (STATUS_RANK[r.status], has_results, r.best_level, -r.total_n, r.info.order)

@@ -1,0 +1,1 @@
+"""The curated evidence: typed records (schema), loading and validation (library), cross-checks."""

@@ -1,0 +1,177 @@
+"""Load, validate and fingerprint the evidence library.
+
+The bundled files must all load (a fault there is a defect and raises). Files a user adds to an
+extra folder are validated the same way; a faulty one is reported and skipped so the app still starts.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import yaml
+from pydantic import ValidationError
+
+from hccdecide.errors import EvidenceError
+from hccdecide.evidence.crosscheck import check_study
+from hccdecide.evidence.schema import Study
+from hccdecide.paths import evidence_dir, reference_file
+
+EXTRA_EVIDENCE_ENV = "HCCDECIDE_EXTRA_EVIDENCE"
+# libyaml's parser is ~10x faster than the pure-Python one; start-up time depends on it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+
+
+@dataclass(frozen=True)
+class RegimenInfo:
+    key: str
+    name: str
+    summary: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Library:
+    studies: tuple[Study, ...]
+    regimens: Mapping[str, RegimenInfo]
+    version: str
+    digest: str  # SHA-256 over every loaded file's name and bytes
+    problems: tuple[EvidenceError, ...] = ()  # skipped user files
+    files: Mapping[str, str] = field(default_factory=dict)  # study id -> file name
+
+    def study(self, study_id: str) -> Study:
+        for s in self.studies:
+            if s.id == study_id:
+                return s
+        raise KeyError(study_id)
+
+    @property
+    def short_digest(self) -> str:
+        return self.digest[:12]
+
+
+def _pydantic_to_errors(file: str, exc: ValidationError) -> list[EvidenceError]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(record)"
+        out.append(EvidenceError(file, where, err["msg"]))
+    return out
+
+
+def parse_study(path: Path, regimen_keys: set[str]) -> Study:
+    """Read and validate one study file; raise EvidenceError naming file, field and reason."""
+    name = path.name
+    try:
+        data = _read_yaml(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(name, "(file)", f"cannot be read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise EvidenceError(name, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise EvidenceError(name, "(record)", "must be a mapping of fields")
+    try:
+        study = Study.model_validate(data)
+    except ValidationError as exc:
+        errors = _pydantic_to_errors(name, exc)
+        first = errors[0]
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise EvidenceError(name, first.field, first.reason + more) from None
+    problems = check_study(study, regimen_keys)
+    if problems:
+        where, reason = problems[0]
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise EvidenceError(name, where, reason + more)
+    if path.stem != study.id:
+        raise EvidenceError(name, "id", f"file name must be the study id ({study.id}.yaml)")
+    return study
+
+
+def all_problems(path: Path, regimen_keys: set[str]) -> list[EvidenceError]:
+    """Every fault of one file (for the --check report), not only the first."""
+    try:
+        data = _read_yaml(path)
+        study = Study.model_validate(data)
+    except ValidationError as exc:
+        return _pydantic_to_errors(path.name, exc)
+    except Exception:  # noqa: BLE001 - parse_study gives the precise message
+        try:
+            parse_study(path, regimen_keys)
+        except EvidenceError as err:
+            return [err]
+        return []
+    return [EvidenceError(path.name, w, r) for w, r in check_study(study, regimen_keys)]
+
+
+def load_regimens() -> dict[str, RegimenInfo]:
+    data = _read_yaml(reference_file("regimens.yaml"))
+    return {key: RegimenInfo(key, v["name"], v["summary"], i)
+            for i, (key, v) in enumerate(data["regimens"].items())}
+
+
+def study_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def _digest(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths, key=lambda p: p.name):
+        h.update(p.name.encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _extra_folder() -> Path | None:
+    value = os.environ.get(EXTRA_EVIDENCE_ENV)
+    return Path(value) if value else None
+
+
+def load_library(folder: Path | None = None, extra: Path | None = None) -> Library:
+    """Load the bundled evidence (every file must be valid) plus optional user files (skipped if bad)."""
+    folder = folder or evidence_dir()
+    extra = extra if extra is not None else _extra_folder()
+    regimens = load_regimens()
+    keys = set(regimens)
+    studies: list[Study] = []
+    files: dict[str, str] = {}
+    used: list[Path] = []
+    for path in study_files(folder):
+        study = parse_study(path, keys)  # a bundled fault raises
+        studies.append(study)
+        files[study.id] = path.name
+        used.append(path)
+    problems: list[EvidenceError] = []
+    if extra is not None and extra.is_dir():
+        for path in study_files(extra):
+            try:
+                study = parse_study(path, keys)
+            except EvidenceError as err:
+                problems.append(err)
+                continue
+            if study.id in files:
+                problems.append(EvidenceError(path.name, "id", f"duplicates bundled study {study.id}"))
+                continue
+            studies.append(study)
+            files[study.id] = path.name
+            used.append(path)
+    meta_path = folder / "_library.yaml"
+    meta = _read_yaml(meta_path) if meta_path.exists() else {}
+    digest = _digest(used + [reference_file("regimens.yaml")])
+    return Library(tuple(studies), regimens, str(meta.get("version", "unversioned")), digest,
+                   tuple(problems), files)
+
+
+@lru_cache(maxsize=1)
+def default_library() -> Library:
+    """The bundled library, loaded once per process."""
+    return load_library()

@@ -1,0 +1,37 @@
+"""Where the bundled resources live: inside the installed package, or beside it in a checkout.
+
+Nothing in the application finds a resource through the working directory.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def resources_dir() -> Path:
+    installed = _PACKAGE / "_resources"  # the wheel carries resources/ here
+    if installed.is_dir():
+        return installed
+    checkout = _PACKAGE.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"hccdecide resources not found beside {_PACKAGE}")
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)
+
+
+def evidence_dir() -> Path:
+    return resource("evidence")
+
+
+def reference_file(name: str) -> Path:
+    return resource("reference", name)
+
+
+def cases_dir() -> Path:
+    return resource("cases")
