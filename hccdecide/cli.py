@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-from hccdecide.errors import EvidenceError
+from hccdecide.errors import EvidenceError, PatientError
 
 
 def _cmd_evidence(args: argparse.Namespace) -> int:
@@ -39,9 +40,44 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_case(path: str):
+    from hccdecide.patient import Patient
+
+    return Patient.from_file(path)
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from hccdecide.engine.assessment import assess, bands_for
+    from hccdecide.engine.serialize import assessment_json
+    from hccdecide.engine.summary import summary_text
+
+    try:
+        patient = _load_case(args.case)
+    except PatientError as err:
+        print(f"error in {args.case}: {err}", file=sys.stderr)
+        return 2
+    try:
+        assessment = assess(patient)
+    except EvidenceError as err:
+        print(f"evidence library fault: {err}", file=sys.stderr)
+        return 3
+    bands = {} if args.no_bands else bands_for(assessment.curves)
+    if args.json:
+        json.dump(assessment_json(assessment, bands), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(summary_text(assessment, bands))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hccdecide", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    asm = sub.add_parser("assess", help="assess a case file against the evidence library")
+    asm.add_argument("case", help="case file (flat JSON; see the README for keys)")
+    asm.add_argument("--json", action="store_true", help="print the assessment as JSON")
+    asm.add_argument("--no-bands", action="store_true", help="skip the uncertainty bands (faster)")
+    asm.set_defaults(func=_cmd_assess)
     ev = sub.add_parser("evidence", help="list the studies of the evidence library")
     ev.add_argument("--check", action="store_true", help="validate every file; exit 1 on any fault")
     ev.set_defaults(func=_cmd_evidence)

@@ -9,6 +9,7 @@ LEVEL_BY_DESIGN = {
     Design.META_ANALYSIS: 1,
     Design.RCT_PHASE3: 1,
     Design.RCT_PHASE2: 2,
+    Design.RANDOMISED: 2,
     Design.RANDOMISED_PILOT: 2,
     Design.PROSPECTIVE: 3,
     Design.PROSPECTIVE_OBSERVATIONAL: 3,
@@ -17,7 +18,7 @@ LEVEL_BY_DESIGN = {
 }
 LEVEL_LABEL = {
     1: "Level 1 · randomised phase III or meta-analysis",
-    2: "Level 2 · randomised phase II or pilot",
+    2: "Level 2 · randomised phase II, pilot or phase not stated",
     3: "Level 3 · prospective, non-randomised",
     4: "Level 4 · retrospective",
     5: "Open protocol · no results yet",
@@ -26,6 +27,7 @@ DESIGN_LABEL = {
     Design.META_ANALYSIS: "meta-analysis",
     Design.RCT_PHASE3: "randomised phase III",
     Design.RCT_PHASE2: "randomised phase II",
+    Design.RANDOMISED: "randomised (phase not stated)",
     Design.RANDOMISED_PILOT: "randomised pilot",
     Design.PROSPECTIVE: "prospective single-arm",
     Design.PROSPECTIVE_OBSERVATIONAL: "prospective observational",

@@ -19,6 +19,7 @@ class Design(str, Enum):
     META_ANALYSIS = "meta_analysis"
     RCT_PHASE3 = "randomised_phase3"
     RCT_PHASE2 = "randomised_phase2"
+    RANDOMISED = "randomised_phase_not_stated"
     RANDOMISED_PILOT = "randomised_pilot"
     PROSPECTIVE = "prospective_single_arm"  # phase I/II single arm or non-randomised prospective
     PROSPECTIVE_OBSERVATIONAL = "prospective_observational"
@@ -87,7 +88,9 @@ class Criterion(Strict):
 
     id: str
     label: str
-    from_list: Literal["inclusion", "exclusion"] = "inclusion"
+    # "setting": not a listed criterion but implied by the population the source describes
+    # (e.g. a TACE trial in liver-confined disease); its location names where the setting is described.
+    from_list: Literal["inclusion", "exclusion", "setting"] = "inclusion"
     rule: Optional[Rule] = None
     administrative: bool = False
     location: str

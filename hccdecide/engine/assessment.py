@@ -1,0 +1,76 @@
+"""One call from a Patient to everything the app shows: derived values, study matches, regimens,
+individual curves (without bands) and the figures shown as reported.
+
+Uncertainty bands are computed separately (:func:`bands_for`) so a GUI can run them in a worker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from hccdecide.engine.derive import Derived, derive
+from hccdecide.engine.matching import StudyMatch, match_study
+from hccdecide.engine.prognosis import AFTER_RESPONSE, BASELINE, CurveEstimate, estimate_curve
+from hccdecide.engine.regimens import RegimenResult, group_regimens, match_rank
+from hccdecide.engine.reported import ReportedModel, ReportedSubgroup, reported_models, reported_subgroups
+from hccdecide.engine.uncertainty import Band, uncertainty_band
+from hccdecide.evidence.library import Library, default_library
+from hccdecide.patient import Patient
+
+
+@dataclass(frozen=True)
+class Assessment:
+    patient: Patient
+    derived: Derived
+    matches: tuple[StudyMatch, ...]  # ranked
+    regimens: tuple[RegimenResult, ...]  # ranked
+    curves: tuple[CurveEstimate, ...]  # baseline, then after-response where post-treatment data exist
+    reported_models: tuple[ReportedModel, ...]
+    reported_subgroups: tuple[ReportedSubgroup, ...]
+    library: Library
+
+    def match(self, study_id: str) -> StudyMatch:
+        return next(m for m in self.matches if m.study.id == study_id)
+
+    def curves_for(self, study_id: str, stage: str = BASELINE) -> tuple[CurveEstimate, ...]:
+        return tuple(c for c in self.curves if c.study.id == study_id and c.stage == stage)
+
+    def default_curve(self, study_id: str, endpoint: str, stage: str = BASELINE) -> CurveEstimate | None:
+        return next((c for c in self.curves if c.study.id == study_id and c.stage == stage
+                     and c.model.endpoint == endpoint and c.model.default), None)
+
+
+def _has_post_treatment_data(patient: Patient) -> bool:
+    return any(patient.known(k) for k in ("response", "afp_reduction_pct", "pathological_response"))
+
+
+def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: bool) -> tuple[CurveEstimate, ...]:
+    out = []
+    stages = (BASELINE, AFTER_RESPONSE) if after_response else (BASELINE,)
+    for m in matches:
+        for model in m.study.prognostic_models:
+            for stage in stages:
+                if stage == AFTER_RESPONSE and all(f.timing == "baseline" for f in model.factors):
+                    continue
+                curve = estimate_curve(m.study, model, derived.facts, stage)
+                if curve is not None:
+                    out.append(curve)
+    return tuple(out)
+
+
+def assess(patient: Patient, library: Library | None = None) -> Assessment:
+    """The full assessment of ``patient`` against every study of ``library`` (bundled by default)."""
+    library = library or default_library()
+    derived = derive(patient)
+    matches = tuple(sorted((match_study(s, derived) for s in library.studies), key=match_rank))
+    regimens = group_regimens(matches, library.regimens)
+    curves = _curves(matches, derived, _has_post_treatment_data(patient))
+    models = tuple(rm for m in matches for rm in reported_models(m.study, derived.facts))
+    subgroups = tuple(rs for m in matches for rs in reported_subgroups(m.study, derived.facts))
+    return Assessment(patient, derived, matches, regimens, curves, models, subgroups, library)
+
+
+def bands_for(curves: Iterable[CurveEstimate], draws: int | None = None) -> dict[int, Band]:
+    """Uncertainty bands keyed by the index of each curve in ``curves`` (the slow part)."""
+    kwargs = {} if draws is None else {"draws": draws}
+    return {i: uncertainty_band(c, **kwargs) for i, c in enumerate(curves)}

@@ -1,0 +1,185 @@
+"""The assessment as plain JSON-ready data: the contract of ``hccdecide assess --json``.
+
+Every key is documented in the README ("Assessment JSON"). Numbers are rounded for reading, not
+for computing: survival in percent with one decimal, months with one decimal.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hccdecide import __version__
+from hccdecide.clinical.dose import DEFAULT_ALPHA_BETA_GY
+from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION
+from hccdecide.clinical.nodes import station_source
+from hccdecide.clinical.oligo import OLIGO_CONVENTION
+from hccdecide.clinical.staging import BCLC_VERSION
+from hccdecide.clinical.vascular import MVI_CONVENTION
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.levels import DESIGN_LABEL, evidence_level, level_label
+from hccdecide.engine.matching import StudyMatch
+from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult
+from hccdecide.engine.reported import ANALYSIS_LABEL, ReportedModel, ReportedSubgroup
+from hccdecide.engine.uncertainty import Band
+from hccdecide.evidence.schema import Estimate
+
+DERIVED_KEYS = ("child_pugh_score", "child_pugh_class", "albi_score", "albi_grade", "bclc_stage",
+                "mvi_grade", "mvi_present", "pvtt_cheng_type", "lnm_location", "m_stage",
+                "extrahepatic_organs", "extrahepatic_lesions", "oligoprogression_type", "bed_gy", "eqd2_gy")
+
+
+def conventions() -> dict[str, str]:
+    return {
+        "child_pugh": CHILD_PUGH_CONVENTION,
+        "albi": ALBI_CONVENTION,
+        "bclc": BCLC_VERSION + " strategy (Reig et al. 2022), simplified to the entered features",
+        "mvi_grade": MVI_CONVENTION,
+        "cheng_type": "approximated from Vp (Vp2≈I, Vp3≈II, Vp4≈III) unless entered; approximate",
+        "lnm_location": "station table: " + station_source(),
+        "oligoprogression": OLIGO_CONVENTION,
+        "bed": f"linear-quadratic BED, α/β {DEFAULT_ALPHA_BETA_GY:g} Gy unless entered",
+    }
+
+
+def _r(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def derived_json(a: Assessment) -> dict[str, Any]:
+    out = {k: a.derived.facts[k] for k in DERIVED_KEYS}
+    out["lnm_location"] = out["lnm_location"] if out["lnm_location"] != "none" else None
+    out["albi_score"] = _r(out["albi_score"], 2)
+    out["bed_gy"], out["eqd2_gy"] = _r(out["bed_gy"]), _r(out["eqd2_gy"])
+    cp = a.derived.child_pugh
+    out["child_pugh_points"] = dict(cp.points)
+    out["child_pugh_score_range"] = list(cp.score_range)
+    out["bclc_reason"] = a.derived.bclc.reason
+    out["oligoprogression_reason"] = a.derived.oligo.reason
+    out["lnm_location_reason"] = a.derived.nodal.reason
+    out["uln_used"] = {k: {"value": v, "source": s} for k, (v, s) in a.derived.uln_used.items()}
+    return out
+
+
+def study_json(m: StudyMatch) -> dict[str, Any]:
+    s = m.study
+    return {
+        "id": s.id, "short_name": s.short_name, "first_author": s.first_author, "year": s.year,
+        "design": s.design.value, "design_label": DESIGN_LABEL[s.design], "n": s.n,
+        "evidence_level": evidence_level(s), "evidence_level_label": level_label(s),
+        "summarised_by_review": s.summarised_by_review, "source": s.source_citation,
+        "regimens": list(s.regimen_keys), "status": m.status, "missing": list(m.missing),
+        "criteria": [{"id": c.criterion.id, "label": c.criterion.label, "status": c.status,
+                      "reason": c.reason, "from_list": c.criterion.from_list,
+                      "location": c.criterion.location} for c in m.criteria],
+        "warnings": list(m.warnings),
+    }
+
+
+def estimate_json(e: Estimate) -> dict[str, Any]:
+    return {"value": e.value, "ci": list(e.ci) if e.ci else None, "ci_level": e.ci_level,
+            "reached": e.reached}
+
+
+def outcome_row_json(row: OutcomeRow) -> dict[str, Any]:
+    rng = row.value_range
+    return {
+        "label": row.label, "endpoint": row.endpoint, "measure": row.measure,
+        "at_months": row.at_months, "unit": row.unit, "range": list(rng) if rng else None,
+        "any_not_reached": row.any_not_reached,
+        "figures": [{"study": f.study.id, "arm": f.arm.label, "status": f.status,
+                     **estimate_json(f.outcome.estimate), "definition": f.outcome.definition,
+                     "population": f.outcome.population, "time_origin": f.outcome.time_origin,
+                     "location": f"{f.study.source_citation}: {f.outcome.location}"}
+                    for f in row.figures],
+    }
+
+
+def benefit_json(b: Benefit) -> dict[str, Any]:
+    c = b.comparison
+    return {"study": b.study.id, "endpoint": c.endpoint, "measure": c.measure,
+            "experimental": b.experimental.label, "control": b.control.label,
+            **estimate_json(c.estimate), "p": c.p, "analysis": c.analysis, "status": b.status,
+            "control_outcomes": [{"endpoint": o.endpoint, "measure": o.measure, "at_months": o.at_months,
+                                  **estimate_json(o.estimate)} for o in b.control.outcomes],
+            "location": f"{b.study.source_citation}: {c.location}"}
+
+
+def regimen_json(r: RegimenResult) -> dict[str, Any]:
+    return {
+        "key": r.info.key, "name": r.info.name, "summary": r.info.summary, "status": r.status,
+        "best_evidence_level": r.best_level,
+        "studies": [{"id": m.study.id, "status": m.status, "evidence_level": evidence_level(m.study),
+                     "n": m.study.n, "protocol": m.study.is_protocol} for m in r.matches],
+        "outcomes": [outcome_row_json(row) for row in r.outcomes],
+        "randomised_benefit": [benefit_json(b) for b in r.benefits],
+        "open_trials": [m.study.id for m in r.open_trials],
+    }
+
+
+def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
+    landmarks = {}
+    for t, s in c.landmarks.items():
+        lo_hi = band.landmark_ci.get(t) if band else None
+        landmarks[str(t)] = {"estimate": _r(100 * s), "lower": _r(100 * lo_hi[0]) if lo_hi else None,
+                             "upper": _r(100 * lo_hi[1]) if lo_hi else None}
+    median_ci = list(band.median_ci) if band else None
+    return {
+        "study": c.study.id, "model": c.model.id, "endpoint": c.model.endpoint,
+        "model_type": c.model.analysis, "model_label": c.model.label, "default": c.model.default,
+        "stage": c.stage, "location": f"{c.study.source_citation}: {c.model.location}",
+        "factors": [{"id": s.factor.id, "name": s.factor.label, "present": s.present, "hr": s.factor.effect,
+                     "ci": list(s.factor.ci) if s.factor.ci else None, "p": s.factor.p,
+                     "timing": s.factor.timing, "counted": s.counted, "significant": s.significant,
+                     "prevalence": s.factor.prevalence, "reason": s.reason} for s in c.states],
+        "stratum": c.stratum.name, "possible_strata": list(c.stratum.possible), "stratum_rule": c.stratum.rule,
+        "predicted": {
+            "horizon_months": c.horizon,
+            "median_months": _r(c.median), "median_beyond_horizon": c.median is None,
+            "median_ci": [_r(x) for x in median_ci] if median_ci else None,
+            "landmarks": landmarks,
+        },
+        "calibration_points": [{"months": float(t), "published": _r(100 * s)}
+                               for t, s in zip(c.knots.times, c.knots.survival)],
+        "warnings": list(c.warnings),
+    }
+
+
+def reported_model_json(rm: ReportedModel) -> dict[str, Any]:
+    return {
+        "study": rm.study.id, "model": rm.model.id, "endpoint": rm.model.endpoint,
+        "model_type": rm.model.analysis, "model_label": ANALYSIS_LABEL[rm.model.analysis],
+        "combined": False, "location": f"{rm.study.source_citation}: {rm.model.location}",
+        "factors": [{"id": f.factor.id, "name": f.factor.label, "present": f.applies,
+                     "hr" if rm.model.analysis != "multivariable_rr_no_ci" else "rr": f.factor.effect,
+                     "ci": list(f.factor.ci) if f.factor.ci else None, "p": f.factor.p,
+                     "timing": f.factor.timing, "reason": f.reason} for f in rm.factors],
+    }
+
+
+def reported_subgroup_json(rs: ReportedSubgroup) -> dict[str, Any]:
+    return {
+        "study": rs.study.id, "id": rs.subgroup.id, "endpoint": rs.subgroup.endpoint,
+        "model_type": "subgroup_medians", "factor": rs.subgroup.factor, "timing": rs.subgroup.timing,
+        "p": rs.subgroup.p, "location": f"{rs.study.source_citation}: {rs.subgroup.location}",
+        "levels": [{"label": lv.level.label, "n": lv.level.n, "median_months": lv.level.median_months,
+                    "reached": lv.level.reached, "ci": list(lv.level.ci) if lv.level.ci else None,
+                    "patient": lv.applies} for lv in rs.levels],
+    }
+
+
+def assessment_json(a: Assessment, bands: dict[int, Band] | None = None) -> dict[str, Any]:
+    bands = bands or {}
+    return {
+        "app_version": __version__,
+        "derived": derived_json(a),
+        "notes": [{"key": n.key, "kind": n.kind, "text": n.text} for n in a.derived.notes],
+        "conventions": conventions(),
+        "studies": [study_json(m) for m in a.matches],
+        "regimens": [regimen_json(r) for r in a.regimens],
+        "risk": [curve_json(c, bands.get(i)) for i, c in enumerate(a.curves)]
+                + [reported_model_json(rm) for rm in a.reported_models]
+                + [reported_subgroup_json(rs) for rs in a.reported_subgroups],
+        "evidence": {"version": a.library.version, "digest": a.library.digest,
+                     "studies": len(a.library.studies),
+                     "skipped_files": [str(e) for e in a.library.problems]},
+    }

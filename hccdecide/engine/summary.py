@@ -1,0 +1,73 @@
+"""A plain-text summary of an assessment for the terminal (``hccdecide assess CASE.json``)."""
+from __future__ import annotations
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.levels import LEVEL_LABEL
+from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
+from hccdecide.engine.uncertainty import Band
+from hccdecide.variables import VARIABLES
+
+DISCLAIMER = ("hccdecide is a decision aid: it shows what published evidence says about patients like this "
+              "one. It does not prescribe; the treating team decides.")
+SHOWN_DERIVED = ("child_pugh_score", "child_pugh_class", "albi_grade", "bclc_stage", "mvi_grade",
+                 "lnm_location", "m_stage", "oligoprogression_type", "bed_gy")
+
+
+def fmt_value(value) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value).replace("_", " ")
+
+
+def _derived_lines(a: Assessment) -> list[str]:
+    lines = ["Derived values"]
+    for key in SHOWN_DERIVED:
+        lines.append(f"  {VARIABLES[key].label:48} {fmt_value(a.derived.facts[key])}")
+    lines += [f"  ! {n.text}" for n in a.derived.notes]
+    return lines
+
+
+def _regimen_lines(a: Assessment) -> list[str]:
+    lines = ["Regimens (best supported first)"]
+    for r in a.regimens:
+        lines.append(f"  [{r.status.upper():10}] {r.info.name} — {LEVEL_LABEL[r.best_level]}")
+        for m in r.matches[:4]:
+            extra = ""
+            if m.status != "eligible":
+                items = [c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)]
+                extra = "; ".join(f"{'✗' if c.status == NOT_MET else '?'} {c.reason}" for c in items[:2])
+            lines.append(f"      {m.study.short_name:28} {m.status:10} {extra}")
+        for row in r.outcomes[:5]:
+            rng = row.value_range
+            if rng:
+                span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
+                lines.append(f"      {row.label:40} {span} {row.unit} ({len(row.figures)} figure(s))")
+    return lines
+
+
+def _risk_lines(a: Assessment, bands: dict[int, Band]) -> list[str]:
+    lines = ["Individual estimates (multivariable Cox models)"]
+    for i, c in enumerate(a.curves):
+        if not c.model.default:
+            continue
+        band = bands.get(i)
+        med = "beyond " + f"{c.horizon:g} months" if c.median is None else f"{c.median:.1f} months"
+        lines.append(f"  {c.study.short_name} {c.model.endpoint} ({c.stage.replace('_', ' ')}): "
+                     f"stratum {c.stratum.name}; median {med}")
+        for t, s in c.landmarks.items():
+            ci = band.landmark_ci.get(t) if band else None
+            ci_text = f" (95% band {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""
+            lines.append(f"      {t // 12}-year {100 * s:.0f}%{ci_text}")
+        lines += [f"      ! {w}" for w in c.warnings]
+    return lines
+
+
+def summary_text(a: Assessment, bands: dict[int, Band] | None = None) -> str:
+    bands = bands or {}
+    to_confirm = sum(1 for m in a.matches for c in m.criteria if c.status == TO_CONFIRM)
+    parts = _derived_lines(a) + [""] + _regimen_lines(a) + [""] + _risk_lines(a, bands)
+    parts += ["", f"{to_confirm} administrative criteria to confirm across studies.",
+              f"Evidence library {a.library.version}, digest {a.library.short_digest}.", DISCLAIMER]
+    return "\n".join(parts)
