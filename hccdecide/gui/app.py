@@ -1,0 +1,61 @@
+"""Start the desktop application: ``hccdecide-gui [CASE.json]`` or ``python main.py [CASE.json]``."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from hccdecide.evidence.library import default_library
+from hccdecide.paths import resource
+
+STYLE_SHEET = "style/app.qss"
+
+
+def install_exception_hook(app: QApplication) -> None:
+    """Show an unexpected error in a readable dialog; the case stays open and unchanged."""
+
+    def hook(exc_type, exc, tb):
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        box = QMessageBox(QMessageBox.Critical, "Unexpected error",
+                          f"{exc_type.__name__}: {exc}\n\nYour case is still open and unchanged; "
+                          "save it before doing anything else.")
+        box.setDetailedText(text)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def load_style(app: QApplication) -> None:
+    path = resource(STYLE_SHEET)
+    if path.exists():
+        app.setStyleSheet(path.read_text(encoding="utf-8"))
+
+
+def create_window(case: str | None = None, settings: QSettings | None = None):
+    from hccdecide.gui.main_window import MainWindow
+
+    window = MainWindow(default_library(), settings)
+    if case:
+        window.open_case_file(Path(case))
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("hccdecide")
+    app.setOrganizationName("hccdecide")
+    load_style(app)
+    install_exception_hook(app)
+    case = next((a for a in argv[1:] if not a.startswith("-")), None)
+    window = create_window(case)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

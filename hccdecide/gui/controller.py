@@ -1,0 +1,134 @@
+"""The case being worked on: its patient, its assessment, and the uncertainty bands computed in a worker.
+
+Widgets never compute: they call :meth:`CaseController.set_value` and listen to the signals.
+Bands are stamped with a generation number so a result for an older patient is dropped.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from hccdecide.engine.assessment import Assessment, assess, bands_for
+from hccdecide.evidence.library import Library
+from hccdecide.patient import Patient
+
+
+class _BandSignals(QObject):
+    done = Signal(int, object)  # generation, {curve index: Band}
+    failed = Signal(int, str)
+
+
+class _BandJob(QRunnable):
+    def __init__(self, generation: int, assessment: Assessment):
+        super().__init__()
+        self.generation = generation
+        self.assessment = assessment
+        self.signals = _BandSignals()
+
+    def run(self) -> None:  # runs in a pool thread
+        try:
+            bands = bands_for(self.assessment.curves)
+        except Exception as exc:  # noqa: BLE001 - reported to the UI, never lost
+            self.signals.failed.emit(self.generation, f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.done.emit(self.generation, bands)
+
+
+class CaseController(QObject):
+    patient_changed = Signal(object)  # Patient
+    assessment_changed = Signal(object)  # Assessment
+    bands_started = Signal()
+    bands_ready = Signal(object)  # {curve index: Band}
+    bands_failed = Signal(str)
+    dirty_changed = Signal(bool)
+    path_changed = Signal(object)  # Path | None
+
+    def __init__(self, library: Library, parent: QObject | None = None):
+        super().__init__(parent)
+        self.library = library
+        self.patient = Patient()
+        self.assessment: Assessment | None = None
+        self.bands: dict = {}
+        self.path: Path | None = None
+        self.store_id: int | None = None
+        self._dirty = False
+        self._generation = 0
+        self._pool = QThreadPool.globalInstance()
+        self._jobs: set[_BandJob] = set()
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def set_value(self, key: str, value: Any) -> None:
+        """Set one field (already validated by the form); ``None`` makes it unknown."""
+        if self.patient.values.get(key) == value:
+            return
+        self.patient = self.patient.replace(**{key: value})
+        self._set_dirty(True)
+        self.patient_changed.emit(self.patient)
+        self.recompute()
+
+    def load_patient(self, patient: Patient, path: Path | None = None, store_id: int | None = None) -> None:
+        self.patient = patient
+        self.path = path
+        self.store_id = store_id
+        self._set_dirty(False)
+        self.path_changed.emit(path)
+        self.patient_changed.emit(patient)
+        self.recompute()
+
+    def mark_saved(self, path: Path | None = None, store_id: int | None = None) -> None:
+        if path is not None:
+            self.path = path
+            self.path_changed.emit(path)
+        if store_id is not None:
+            self.store_id = store_id
+        self._set_dirty(False)
+
+    # -- computation -----------------------------------------------------------------------
+    def recompute(self) -> None:
+        self.assessment = assess(self.patient, self.library)
+        self.bands = {}
+        self.assessment_changed.emit(self.assessment)
+        self._start_bands()
+
+    def _start_bands(self) -> None:
+        self._generation += 1
+        if not self.assessment or not self.assessment.curves:
+            return
+        job = _BandJob(self._generation, self.assessment)
+        job.signals.done.connect(self._on_bands)
+        job.signals.failed.connect(self._on_bands_failed)
+        job.setAutoDelete(False)
+        self._jobs.add(job)
+        self.bands_started.emit()
+        self._pool.start(job)
+
+    @Slot(int, object)
+    def _on_bands(self, generation: int, bands: dict) -> None:
+        self._forget_finished()
+        if generation != self._generation:
+            return  # an older patient's result
+        self.bands = bands
+        self.bands_ready.emit(bands)
+
+    @Slot(int, str)
+    def _on_bands_failed(self, generation: int, message: str) -> None:
+        self._forget_finished()
+        if generation == self._generation:
+            self.bands_failed.emit(message)
+
+    def _forget_finished(self) -> None:
+        self._jobs = {j for j in self._jobs if j.generation >= self._generation}
+
+    def wait_for_workers(self, msecs: int = 5000) -> bool:
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,237 @@
+"""The patient form: one editor per field of the patient table, grouped as a clinician thinks.
+
+Typing updates the case at once (no "calculate" button). Text that cannot be accepted stays in the
+field with a message under it naming the value and what is accepted; the case keeps its last valid
+value, so nothing is lost and nothing is coerced. Derived values are shown live in each group.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QScrollArea, QVBoxLayout, QWidget)
+
+from hccdecide.clinical.nodes import station_table
+from hccdecide.errors import PatientError
+from hccdecide.gui.derived_text import DERIVED_BY_GROUP
+from hccdecide.patient import (BOOLEAN, CHOICE, FIELDS, GROUPS, INTEGER, NUMBER, TEXT, TEXT_LIST, FieldSpec,
+                               Patient, parse_text)
+
+UNKNOWN_TEXT = "— unknown"
+# Fields with a second common unit: canonical key -> (alternative unit label, factor to canonical).
+ALT_UNIT = {"bilirubin_umol_l": ("mg/dL", 17.104), "albumin_g_l": ("g/dL", 10.0)}
+
+
+def _choice_text(value: str) -> str:
+    return value.replace("_", " ")
+
+
+class FieldEditor(QWidget):
+    """Editor for one patient field; emits ``committed(key, value)`` for every accepted value."""
+
+    committed = Signal(str, object)
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.factor = 1.0
+        self._build()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.editor = self._make_editor()
+        self.editor.setObjectName(f"field_{self.spec.key}")
+        self.editor.setToolTip(self._tooltip())
+        row.addWidget(self.editor, 1)
+        self.unit_box = None
+        if self.spec.key in ALT_UNIT:
+            self.unit_box = QComboBox()
+            self.unit_box.setObjectName(f"unit_{self.spec.key}")
+            self.unit_box.addItems([self.spec.unit, ALT_UNIT[self.spec.key][0]])
+            self.unit_box.currentIndexChanged.connect(self._unit_changed)
+            row.addWidget(self.unit_box)
+        elif self.spec.unit and self.spec.kind in (NUMBER, INTEGER):
+            unit = QLabel(self.spec.unit)
+            unit.setObjectName("unitLabel")
+            row.addWidget(unit)
+        layout.addLayout(row)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+    def _tooltip(self) -> str:
+        text = f"{self.spec.label} ({self.spec.key}) — accepts {self.spec.accepted()}"
+        return text + (f"\n{self.spec.help}" if self.spec.help else "")
+
+    def _make_editor(self) -> QWidget:
+        kind = self.spec.kind
+        if kind in (BOOLEAN, CHOICE):
+            box = QComboBox()
+            box.addItem(UNKNOWN_TEXT, None)
+            options = [(True, "yes"), (False, "no")] if kind == BOOLEAN else [
+                (c, _choice_text(c)) for c in self.spec.choices]
+            for value, text in options:
+                box.addItem(text, value)
+            box.currentIndexChanged.connect(lambda _i: self._commit(box.currentData()))
+            return box
+        if kind == TEXT_LIST:
+            return self._make_station_list()
+        edit = QLineEdit()
+        edit.setClearButtonEnabled(True)
+        edit.setPlaceholderText("unknown")
+        edit.textEdited.connect(self._text_edited)
+        return edit
+
+    def _make_station_list(self) -> QListWidget:
+        lst = QListWidget()
+        for code, station in station_table().items():
+            item = QListWidgetItem(f"{station.label}  ({station.location.replace('_', '-')})")
+            item.setData(Qt.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            item.setToolTip(station.note or station.label)
+            lst.addItem(item)
+        lst.setMaximumHeight(150)
+        lst.itemChanged.connect(lambda _item: self._commit(self._checked_stations() or None))
+        return lst
+
+    # -- reading and writing ---------------------------------------------------------------
+    def _checked_stations(self) -> list[str]:
+        lst: QListWidget = self.editor  # type: ignore[assignment]
+        return [lst.item(i).data(Qt.UserRole) for i in range(lst.count())
+                if lst.item(i).checkState() == Qt.Checked]
+
+    def _text_edited(self, text: str) -> None:
+        try:
+            value = self._parse(text)
+        except PatientError as err:
+            self.show_error(str(err))
+            return
+        self.show_error("")
+        self._commit(value)
+
+    def _parse(self, text: str) -> Any:
+        if self.factor == 1.0 or text.strip() == "":
+            return parse_text(self.spec.key, text)
+        try:
+            shown = float(text.strip().replace(",", "."))
+        except ValueError:
+            raise PatientError(self.spec.key, text, self.spec.accepted()) from None
+        return parse_text(self.spec.key, repr(round(shown * self.factor, 6)))
+
+    def _unit_changed(self, index: int) -> None:
+        self.factor = 1.0 if index == 0 else ALT_UNIT[self.spec.key][1]
+        self._text_edited(self.editor.text())  # re-read what is typed in the new unit
+
+    def _commit(self, value: Any) -> None:
+        self.committed.emit(self.spec.key, value)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.editor.setProperty("invalid", bool(message))
+        self.editor.style().unpolish(self.editor)
+        self.editor.style().polish(self.editor)
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` without emitting (the caller blocks signals)."""
+        kind = self.spec.kind
+        if kind in (BOOLEAN, CHOICE):
+            box: QComboBox = self.editor  # type: ignore[assignment]
+            box.setCurrentIndex(max(0, box.findData(value)) if value is not None else 0)
+        elif kind == TEXT_LIST:
+            lst: QListWidget = self.editor  # type: ignore[assignment]
+            chosen = set(value or ())
+            for i in range(lst.count()):
+                lst.item(i).setCheckState(Qt.Checked if lst.item(i).data(Qt.UserRole) in chosen else Qt.Unchecked)
+        else:
+            edit: QLineEdit = self.editor  # type: ignore[assignment]
+            if value is None:
+                edit.setText("")
+            elif kind == TEXT:
+                edit.setText(str(value))
+            else:
+                shown = value / self.factor if self.factor != 1.0 else value
+                edit.setText(f"{shown:g}")
+        self.show_error("")
+
+
+class PatientForm(QScrollArea):
+    """All groups of fields, with each group's derived values shown under its inputs."""
+
+    value_committed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("patientForm")
+        self.setWidgetResizable(True)
+        self.editors: dict[str, FieldEditor] = {}
+        self.derived_labels: dict[str, QLabel] = {}
+        self.group_boxes: dict[str, QGroupBox] = {}
+        self._updating = False
+        body = QWidget()
+        column = QVBoxLayout(body)
+        for group in GROUPS:
+            column.addWidget(self._group_box(group))
+        column.addStretch(1)
+        self.setWidget(body)
+
+    def _group_box(self, group: str) -> QGroupBox:
+        box = QGroupBox(group)
+        box.setObjectName(f"group_{group}")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        for spec in (f for f in FIELDS if f.group == group):
+            editor = FieldEditor(spec)
+            editor.committed.connect(self._on_committed)
+            label = QLabel(spec.label)
+            label.setBuddy(editor.editor)
+            label.setWordWrap(True)
+            form.addRow(label, editor)
+            self.editors[spec.key] = editor
+        if group in DERIVED_BY_GROUP:
+            derived = QLabel()
+            derived.setObjectName(f"derived_{group}")
+            derived.setProperty("role", "derived")
+            derived.setWordWrap(True)
+            derived.setTextFormat(Qt.RichText)
+            form.addRow(derived)
+            self.derived_labels[group] = derived
+        self.group_boxes[group] = box
+        return box
+
+    def _on_committed(self, key: str, value: Any) -> None:
+        if not self._updating:
+            self.value_committed.emit(key, value)
+
+    def show_patient(self, patient: Patient) -> None:
+        """Fill every editor from ``patient`` without echoing the values back."""
+        self._updating = True
+        try:
+            for key, editor in self.editors.items():
+                editor.blockSignals(True)
+                editor.editor.blockSignals(True)
+                editor.set_value(patient.values.get(key))
+                editor.editor.blockSignals(False)
+                editor.blockSignals(False)
+        finally:
+            self._updating = False
+
+    def show_derived(self, texts: dict[str, str]) -> None:
+        for group, label in self.derived_labels.items():
+            label.setText(texts.get(group, ""))
+
+    def editor(self, key: str) -> FieldEditor:
+        return self.editors[key]
+
+    def focus_first(self) -> None:
+        first: Callable[[], None] = self.editors[FIELDS[1].key].editor.setFocus
+        first()

@@ -1,0 +1,254 @@
+"""Regimen list with status badges, and the selected regimen's checklist, outcomes and benefit."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, level_label
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
+from hccdecide.engine.regimens import ENDPOINT_LABEL, RegimenResult
+
+STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
+                 MET: "#15803d", NOT_MET: "#b91c1c", UNKNOWN: "#b45309", TO_CONFIRM: "#1d4ed8"}
+STATUS_TEXT = {ELIGIBLE: "ELIGIBLE", UNCERTAIN: "UNCERTAIN", INELIGIBLE: "INELIGIBLE",
+               MET: "✓ met", NOT_MET: "✗ not met", UNKNOWN: "? unknown", TO_CONFIRM: "☐ to confirm"}
+
+
+def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
+    item.setText(column, STATUS_TEXT[status])
+    item.setForeground(column, QBrush(QColor(STATUS_COLOUR[status])))
+    font = QFont(item.font(column))
+    font.setBold(True)
+    item.setFont(column, font)
+
+
+def fmt_estimate(est, unit: str) -> str:
+    if not est.reached:
+        return "not reached"
+    text = f"{est.value:g}{'%' if unit == '%' else ' mo'}"
+    if est.ci:
+        level = "" if est.ci_level == 95 else f"{est.ci_level:g}% "
+        text += f" ({level}CI {est.ci[0]:g}–{est.ci[1]:g})"
+    return text
+
+
+class RegimenList(QTreeWidget):
+    regimen_selected = Signal(object)  # RegimenResult | None
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("regimenList")
+        self.setHeaderLabels(["Status", "Regimen", "Best evidence", "Studies"])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.header().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.header().setStretchLastSection(False)
+        self.regimens: tuple[RegimenResult, ...] = ()
+        self.currentItemChanged.connect(self._changed)
+
+    def show_regimens(self, regimens: tuple[RegimenResult, ...]) -> None:
+        selected = self.current_key()
+        self.blockSignals(True)
+        self.clear()
+        self.regimens = regimens
+        for r in regimens:
+            item = QTreeWidgetItem()
+            badge(item, 0, r.status)
+            item.setText(1, r.info.name)
+            item.setToolTip(1, r.info.summary)
+            item.setText(2, LEVEL_LABEL[r.best_level].split(" · ")[0])
+            item.setToolTip(2, LEVEL_LABEL[r.best_level])
+            counts = {s: sum(1 for m in r.matches if m.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}
+            item.setText(3, f"{len(r.matches)} ({counts[ELIGIBLE]}✓ {counts[UNCERTAIN]}? {counts[INELIGIBLE]}✗)")
+            item.setData(0, Qt.UserRole, r.info.key)
+            self.addTopLevelItem(item)
+        for col in (0, 2, 3):
+            self.resizeColumnToContents(col)
+        self.blockSignals(False)
+        keys = [r.info.key for r in regimens]
+        self.setCurrentItem(self.topLevelItem(keys.index(selected) if selected in keys else 0))
+
+    def current_key(self) -> str | None:
+        item = self.currentItem()
+        return item.data(0, Qt.UserRole) if item else None
+
+    def _changed(self, current: QTreeWidgetItem | None, _previous) -> None:
+        key = current.data(0, Qt.UserRole) if current else None
+        self.regimen_selected.emit(next((r for r in self.regimens if r.info.key == key), None))
+
+
+class ChecklistTree(QTreeWidget):
+    """Each supporting study with its criteria: met / not met / unknown / to confirm, with reasons."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("checklist")
+        self.setHeaderLabels(["Study / criterion", "Status", "Reason", "Source"])
+        self.setWordWrap(True)
+        self.header().setSectionResizeMode(2, QHeaderView.Stretch)
+
+    def show_regimen(self, r: RegimenResult | None) -> None:
+        self.clear()
+        if r is None:
+            return
+        for m in r.matches:
+            top = QTreeWidgetItem([f"{m.study.short_name} — {DESIGN_LABEL[m.study.design]}, n = {m.study.n or '?'}"])
+            badge(top, 1, m.status)
+            missing = ", ".join(m.missing)
+            top.setText(2, (f"missing: {missing}" if missing else level_label(m.study))
+                        + ("  · " + " · ".join(m.warnings) if m.warnings else ""))
+            top.setText(3, m.study.source_citation)
+            for c in m.criteria:
+                label = c.criterion.label + ("  [implied by study setting]" if c.criterion.from_list == "setting" else "")
+                child = QTreeWidgetItem([label])
+                badge(child, 1, c.status)
+                child.setText(2, c.reason)
+                child.setToolTip(2, c.reason)
+                child.setText(3, c.criterion.location)
+                top.addChild(child)
+            self.addTopLevelItem(top)
+            top.setExpanded(m.status != INELIGIBLE or len(r.matches) == 1)
+        self.resizeColumnToContents(0)
+        self.resizeColumnToContents(1)
+
+
+class OutcomeTree(QTreeWidget):
+    """Outcome rows (range across studies) with every figure, its status and source location."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("outcomes")
+        self.setHeaderLabels(["Outcome", "Range / value", "Study · arm", "Source"])
+        self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+
+    def show_regimen(self, r: RegimenResult | None) -> None:
+        self.clear()
+        if r is None:
+            return
+        if not r.outcomes:
+            note = "Open protocol: no results yet." if r.open_trials else "No outcomes reported."
+            self.addTopLevelItem(QTreeWidgetItem([note]))
+        for row in r.outcomes:
+            rng = row.value_range
+            span = "—" if rng is None else (f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}")
+            top = QTreeWidgetItem([row.label, f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else ""),
+                                   f"{len(row.figures)} figure(s)"])
+            for fig in row.figures:
+                child = QTreeWidgetItem(["", fmt_estimate(fig.outcome.estimate, row.unit),
+                                         f"{fig.study.short_name} · {fig.arm.label}",
+                                         f"{fig.study.source_citation}: {fig.outcome.location}"])
+                badge(child, 0, fig.status)
+                tip = "; ".join(t for t in (fig.outcome.definition, fig.outcome.population,
+                                            f"time origin: {fig.outcome.time_origin}" if fig.outcome.time_origin else "",
+                                            fig.outcome.note) if t)
+                child.setToolTip(1, tip)
+                child.setToolTip(2, tip)
+                top.addChild(child)
+            self.addTopLevelItem(top)
+        self.resizeColumnToContents(0)
+        self.resizeColumnToContents(1)
+        self.resizeColumnToContents(2)
+
+
+class BenefitTree(QTreeWidget):
+    """Randomised comparisons where the regimen is the experimental arm, with the control's outcomes."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("benefit")
+        self.setHeaderLabels(["Comparison", "Effect", "Control arm reference", "Source"])
+        self.header().setSectionResizeMode(2, QHeaderView.Stretch)
+
+    def show_regimen(self, r: RegimenResult | None) -> None:
+        self.clear()
+        if r is None or not r.benefits:
+            self.addTopLevelItem(QTreeWidgetItem(["No randomised comparison for this regimen."]))
+            return
+        for b in r.benefits:
+            c = b.comparison
+            est = c.estimate
+            effect = f"{c.measure} {est.value:g}" + (f" (95% CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else "")
+            effect += f", p {c.p}" if c.p else ""
+            control = "; ".join(
+                f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {'median' if o.measure == 'median' else ''}"
+                f"{'' if o.at_months is None else f' at {o.at_months:g} mo'} {fmt_estimate(o.estimate, o.unit)}"
+                for o in b.control.outcomes)
+            item = QTreeWidgetItem([f"{b.study.short_name}: {ENDPOINT_LABEL.get(c.endpoint, c.endpoint)} — "
+                                    f"{b.experimental.label} vs {b.control.label}", effect, control or "—",
+                                    f"{b.study.source_citation}: {c.location}"])
+            item.setToolTip(0, f"Patient status for this study: {b.status}")
+            self.addTopLevelItem(item)
+        for col in (0, 1):
+            self.resizeColumnToContents(col)
+
+
+class ToxicityTree(QTreeWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("toxicity")
+        self.setHeaderLabels(["Study · arm", "Event", "Grade ≥ 3", "Source"])
+        self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+
+    def show_regimen(self, r: RegimenResult | None) -> None:
+        self.clear()
+        if r is None:
+            return
+        for m in r.matches:
+            for arm in (a for a in m.study.arms if a.regimen_key == r.info.key):
+                for t in arm.toxicities:
+                    g3 = "—" if t.grade3plus_pct is None else f"{t.grade3plus_pct:g}%"
+                    self.addTopLevelItem(QTreeWidgetItem([f"{m.study.short_name} · {arm.label}", t.event, g3,
+                                                          f"{m.study.source_citation}: {t.location}"]))
+        if self.topLevelItemCount() == 0:
+            self.addTopLevelItem(QTreeWidgetItem(["No event-level toxicity reported (see Outcomes for grade ≥ 3 rates)."]))
+        for col in (0, 1, 2):
+            self.resizeColumnToContents(col)
+
+
+class RegimenDetail(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName("regimenTitle")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.tabs = QTabWidget()
+        self.checklist, self.outcomes = ChecklistTree(), OutcomeTree()
+        self.benefit, self.toxicity = BenefitTree(), ToxicityTree()
+        self.tabs.addTab(self.checklist, "Eligibility")
+        self.tabs.addTab(self.outcomes, "Expected outcomes")
+        self.tabs.addTab(self.benefit, "Randomised benefit")
+        self.tabs.addTab(self.toxicity, "Toxicity")
+        layout.addWidget(self.tabs)
+
+    def show_regimen(self, r: RegimenResult | None) -> None:
+        if r is None:
+            self.title.setText("")
+        else:
+            self.title.setText(f"<b>{r.info.name}</b> — {STATUS_TEXT[r.status].lower()} · "
+                               f"{LEVEL_LABEL[r.best_level]}<br><span>{r.info.summary}</span>")
+        for view in (self.checklist, self.outcomes, self.benefit, self.toxicity):
+            view.show_regimen(r)
+
+
+class ResultsPanel(QSplitter):
+    """The live results: regimen list over the selected regimen's detail."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Vertical, parent)
+        self.regimen_list = RegimenList()
+        self.detail = RegimenDetail()
+        self.addWidget(self.regimen_list)
+        self.addWidget(self.detail)
+        self.setStretchFactor(0, 2)
+        self.setStretchFactor(1, 3)
+        self.regimen_list.regimen_selected.connect(self.detail.show_regimen)
+
+    def show_assessment(self, a: Assessment) -> None:
+        self.regimen_list.show_regimens(a.regimens)

@@ -1,0 +1,249 @@
+"""Risk strata and individual curves, with the figures that are shown as reported and never combined.
+
+matplotlib is imported only when the charts are first shown, so the window opens fast.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
+from hccdecide.engine.reported import ANALYSIS_LABEL
+from hccdecide.engine.uncertainty import Band
+from hccdecide.gui.results import STATUS_COLOUR
+
+PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
+
+
+def curve_title(c: CurveEstimate) -> str:
+    stage = "after response" if c.stage == AFTER_RESPONSE else "before treatment"
+    return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage}"
+
+
+def prediction_html(c: CurveEstimate, band: Band | None) -> str:
+    if c.median is None:
+        med = f"beyond {c.horizon:g} months (the last published landmark)"
+    else:
+        med = f"{c.median:.1f} months"
+    if band is not None:
+        lo, hi = band.median_ci
+        med += f" (95% band {lo:.1f}–" if lo is not None else " (95% band beyond horizon–"
+        med += f"{hi:.1f})" if hi is not None else f">{c.horizon:g})"
+    rates = []
+    for t, s in c.landmarks.items():
+        ci = band.landmark_ci.get(t) if band else None
+        rates.append(f"{t // 12}-year {100 * s:.0f}%" + (f" ({100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""))
+    return f"Predicted median {escape(c.model.endpoint)}: <b>{med}</b><br>" + " · ".join(rates)
+
+
+def stratum_html(c: CurveEstimate) -> str:
+    colour = {"low": "#15803d", "intermediate": "#b45309", "high": "#b91c1c"}
+    names = " to ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in
+                        (c.stratum.possible[0], c.stratum.possible[-1])[: 1 if len(c.stratum.possible) == 1 else 2])
+    unknown = (f" — {c.stratum.adverse_unknown} predictor(s) unknown, so a range is shown"
+               if c.stratum.adverse_unknown else "")
+    return (f"<span style='font-size:large'>Risk stratum: <b>{names}</b></span>{unknown}"
+            f"<br><span style='font-size:small'>{escape(c.stratum.rule)}</span>")
+
+
+class FactorTable(QTreeWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("factorTable")
+        self.setRootIsDecorated(False)
+        self.setHeaderLabels(["Factor (comparison level)", "Patient", "HR (95% CI)", "p", "Timing", "Use"])
+        self.header().setSectionResizeMode(0, QHeaderView.Stretch)
+
+    def show_curve(self, c: CurveEstimate | None) -> None:
+        self.clear()
+        if c is None:
+            return
+        for s in c.states:
+            f = s.factor
+            hr = f"{f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g})" if f.ci else f"{f.effect:g}"
+            use = "known" if s.counted else "averaged over cohort"
+            item = QTreeWidgetItem([f.label, PRESENT_TEXT[s.present], hr, f.p or "", f.timing.replace("_", " "), use])
+            colour = "#b91c1c" if s.adverse_level else ("#15803d" if s.adverse_level is False else "#b45309")
+            item.setForeground(1, QBrush(QColor(colour)))
+            item.setToolTip(0, f"{f.reference} vs {f.comparison}; prevalence {f.prevalence}; {f.location}")
+            item.setToolTip(1, s.reason)
+            self.addTopLevelItem(item)
+        for col in range(1, 6):
+            self.resizeColumnToContents(col)
+
+
+class ReportedTree(QTreeWidget):
+    """Univariable HRs, RRs without CIs and subgroup medians, side by side, marked for the patient."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("reportedTree")
+        self.setHeaderLabels(["Study · analysis · factor", "Patient", "Figure", "Source"])
+        self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+
+    def show_assessment(self, a: Assessment) -> None:
+        self.clear()
+        status = {m.study.id: m.status for m in a.matches}
+        relevant = lambda study_id: status[study_id] != "ineligible"  # noqa: E731
+        for rm in a.reported_models:
+            if not relevant(rm.study.id):
+                continue
+            top = QTreeWidgetItem([f"{rm.study.short_name} · {rm.model.endpoint} · {ANALYSIS_LABEL[rm.model.analysis]}",
+                                   "", "not combined", f"{rm.study.source_citation}: {rm.model.location}"])
+            for f in rm.factors:
+                label = "RR" if rm.model.analysis == "multivariable_rr_no_ci" else "HR"
+                ci = f" ({f.factor.ci[0]:g}–{f.factor.ci[1]:g})" if f.factor.ci else " (no CI)"
+                top.addChild(QTreeWidgetItem([f"{f.factor.label} ({f.factor.timing.replace('_', ' ')})",
+                                              PRESENT_TEXT[f.applies],
+                                              f"{label} {f.factor.effect:g}{ci}, p {f.factor.p}", f.factor.location]))
+            self.addTopLevelItem(top)
+        for rs in a.reported_subgroups:
+            if not relevant(rs.study.id):
+                continue
+            level = rs.patient_level
+            top = QTreeWidgetItem([f"{rs.study.short_name} · {rs.subgroup.endpoint} · subgroup medians · {rs.subgroup.factor}",
+                                   level.level.label if level else "unknown", f"p {rs.subgroup.p}",
+                                   f"{rs.study.source_citation}: {rs.subgroup.location}"])
+            for lv in rs.levels:
+                med = "not reached" if not lv.level.reached else (
+                    f"{lv.level.median_months:g} mo" if lv.level.median_months is not None else "not given")
+                ci = f" ({lv.level.ci[0]:g}–{lv.level.ci[1]:g})" if lv.level.ci else ""
+                child = QTreeWidgetItem([lv.level.label + (f" (n = {lv.level.n})" if lv.level.n else ""),
+                                         "◀ patient" if lv.applies else "", f"median {med}{ci}", ""])
+                top.addChild(child)
+            self.addTopLevelItem(top)
+        self.resizeColumnToContents(0)
+
+
+class RiskPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.assessment: Assessment | None = None
+        self.bands: dict[int, Band] = {}
+        self._charts = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Model:"))
+        self.model_box = QComboBox()
+        self.model_box.setObjectName("modelBox")
+        self.model_box.currentIndexChanged.connect(self._refresh_curve)
+        top.addWidget(self.model_box, 1)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("bandsBusy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setFormat("computing 95% bands…")
+        self.busy.setTextVisible(True)
+        self.busy.hide()
+        top.addWidget(self.busy)
+        layout.addLayout(top)
+        self.stratum = QLabel()
+        self.stratum.setObjectName("stratumLabel")
+        self.stratum.setWordWrap(True)
+        layout.addWidget(self.stratum)
+        self.prediction = QLabel()
+        self.prediction.setObjectName("predictionLabel")
+        self.prediction.setWordWrap(True)
+        layout.addWidget(self.prediction)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("riskWarnings")
+        self.warnings.setWordWrap(True)
+        layout.addWidget(self.warnings)
+        self.split = QSplitter(Qt.Vertical)
+        self.chart_host = QWidget()
+        self.chart_layout = QHBoxLayout(self.chart_host)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.split.addWidget(self.chart_host)
+        self.factors = FactorTable()
+        self.split.addWidget(self.factors)
+        self.reported = ReportedTree()
+        self.split.addWidget(self.reported)
+        self.split.setStretchFactor(0, 3)
+        layout.addWidget(self.split, 1)
+
+    # -- data ------------------------------------------------------------------------------
+    def show_assessment(self, a: Assessment) -> None:
+        previous = self.model_box.currentText()
+        self.assessment, self.bands = a, {}
+        self.model_box.blockSignals(True)
+        self.model_box.clear()
+        order = sorted(range(len(a.curves)), key=lambda i: self._curve_rank(a, i))
+        for i in order:
+            self.model_box.addItem(curve_title(a.curves[i]), i)
+        idx = self.model_box.findText(previous)
+        self.model_box.setCurrentIndex(idx if idx >= 0 else 0)
+        self.model_box.blockSignals(False)
+        self.reported.show_assessment(a)
+        self._refresh_curve()
+
+    @staticmethod
+    def _curve_rank(a: Assessment, i: int) -> tuple:
+        c = a.curves[i]
+        status = a.match(c.study.id).status
+        return ({"eligible": 0, "uncertain": 1, "ineligible": 2}[status], not c.model.default,
+                c.model.endpoint != "OS", c.stage != "baseline", c.study.id)
+
+    def current_curve(self) -> tuple[int, CurveEstimate] | None:
+        if self.assessment is None or self.model_box.count() == 0:
+            return None
+        i = self.model_box.currentData()
+        return i, self.assessment.curves[i]
+
+    def bands_started(self) -> None:
+        self.busy.show()
+
+    def bands_ready(self, bands: dict[int, Band]) -> None:
+        self.bands = bands
+        self.busy.hide()
+        self._refresh_curve()
+
+    def bands_failed(self, message: str) -> None:
+        self.busy.hide()
+        self.warnings.setText(f"<span style='color:#b91c1c'>95% bands could not be computed: {escape(message)}</span>")
+
+    # -- view ------------------------------------------------------------------------------
+    def _refresh_curve(self) -> None:
+        current = self.current_curve()
+        if current is None:
+            self.stratum.setText("No multivariable model applies: individual curves are drawn only from "
+                                 "multivariable Cox models with CIs (see the figures reported as published below).")
+            self.prediction.clear()
+            self.warnings.clear()
+            self.factors.show_curve(None)
+            self._draw(None, None)
+            return
+        i, c = current
+        band = self.bands.get(i)
+        status = self.assessment.match(c.study.id).status
+        self.stratum.setText(stratum_html(c))
+        self.prediction.setText(prediction_html(c, band) + f"<br><span style='font-size:small'>Patient is "
+                                f"<span style='color:{STATUS_COLOUR[status]}'>{status}</span> for {escape(c.study.short_name)}; "
+                                f"source {escape(c.study.source_citation)}: {escape(c.model.location)}</span>")
+        self.warnings.setText("".join(f"<span style='color:#b45309'>⚠ {escape(w)}</span><br>" for w in c.warnings))
+        self.factors.show_curve(c)
+        self._draw(c, band)
+
+    def _ensure_charts(self):
+        if self._charts is None:
+            from hccdecide.gui.charts import ChartPair  # matplotlib loads here, not at start-up
+            self._charts = ChartPair()
+            self.chart_layout.addWidget(self._charts)
+        return self._charts
+
+    def _draw(self, c: CurveEstimate | None, band: Band | None) -> None:
+        if c is None and self._charts is None:
+            return
+        if self.isVisible() or self._charts is not None:
+            self._ensure_charts().draw(c, band)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        current = self.current_curve()
+        if current is not None:
+            i, c = current
+            self._ensure_charts().draw(c, self.bands.get(i))
