@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hccdecide.evidence.library import default_library
+from hccdecide.gui.platform_check import check_display
 from hccdecide.paths import resource
 
 STYLE_SHEET = "style/app.qss"
@@ -46,6 +47,10 @@ def create_window(case: str | None = None, settings: QSettings | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
+    problem = check_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("hccdecide")
     app.setOrganizationName("hccdecide")

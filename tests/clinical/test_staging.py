@@ -1,0 +1,91 @@
+"""BCLC 2022 stage from ECOG, Child–Pugh class, MVI, spread and tumour burden."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hccdecide.clinical.staging import BclcInputs, bclc_stage
+
+BASE = dict(ecog=0, child_pugh_class="A", mvi_present=False, extrahepatic_spread=False,
+            tumour_count=1, largest_diameter_cm=1.5)
+
+
+def stage(**changes):
+    return bclc_stage(BclcInputs(**{**BASE, **changes}))
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"tumour_count": 1, "largest_diameter_cm": 2.0}, "0"),
+    ({"tumour_count": 1, "largest_diameter_cm": 2.1}, "A"),
+    ({"tumour_count": 1, "largest_diameter_cm": 12.0}, "A"),   # single, any size
+    ({"tumour_count": 2, "largest_diameter_cm": 3.0}, "A"),
+    ({"tumour_count": 3, "largest_diameter_cm": 3.0}, "A"),
+    ({"tumour_count": 2, "largest_diameter_cm": 3.1}, "B"),
+    ({"tumour_count": 3, "largest_diameter_cm": 3.1}, "B"),
+    ({"tumour_count": 4, "largest_diameter_cm": 1.0}, "B"),
+    ({"ecog": 1}, "C"), ({"ecog": 2}, "C"),
+    ({"mvi_present": True}, "C"),
+    ({"extrahepatic_spread": True}, "C"),
+    ({"ecog": 3}, "D"), ({"ecog": 4}, "D"),
+    ({"child_pugh_class": "C"}, "D"),
+    ({"child_pugh_class": "C", "mvi_present": True, "ecog": 1}, "D"),
+])
+def test_stage(changes, expected):
+    result = stage(**changes)
+    assert result.stage == expected and result.missing == ()
+
+
+def test_child_pugh_b_is_staged_by_burden_with_caution():
+    result = stage(child_pugh_class="B", tumour_count=1, largest_diameter_cm=4.0)
+    assert result.stage == "A" and "Child–Pugh B" in result.caution
+    assert stage().caution == ""
+
+
+def test_ecog_3_decides_d_whatever_else_is_unknown():
+    result = bclc_stage(BclcInputs(3, None, None, None, None, None))
+    assert result.stage == "D"
+
+
+def test_many_tumours_decide_b_without_the_size():
+    assert stage(tumour_count=4, largest_diameter_cm=None).stage == "B"
+
+
+@pytest.mark.parametrize("changes, missing", [
+    ({"ecog": None}, {"ecog"}),
+    ({"child_pugh_class": None}, {"child_pugh_class"}),
+    ({"mvi_present": None}, {"mvi"}),
+    ({"extrahepatic_spread": None}, {"extrahepatic_spread"}),
+    ({"largest_diameter_cm": None}, {"largest_diameter_cm"}),
+    ({"tumour_count": None, "largest_diameter_cm": None}, {"tumour_count", "largest_diameter_cm"}),
+])
+def test_unknowns_give_no_stage_and_name_what_is_missing(changes, missing):
+    result = stage(**changes)
+    assert result.stage is None
+    assert set(result.missing) == missing
+
+
+def test_advanced_features_with_unknown_liver_function_could_still_be_d():
+    # MVI makes it at least C, but Child–Pugh C would make it D
+    result = stage(mvi_present=True, child_pugh_class=None)
+    assert result.stage is None and result.missing == ("child_pugh_class",)
+
+
+_inputs = st.builds(
+    BclcInputs,
+    ecog=st.one_of(st.none(), st.integers(0, 4)),
+    child_pugh_class=st.sampled_from([None, "A", "B", "C"]),
+    mvi_present=st.sampled_from([None, True, False]),
+    extrahepatic_spread=st.sampled_from([None, True, False]),
+    tumour_count=st.one_of(st.none(), st.integers(0, 99)),
+    largest_diameter_cm=st.one_of(st.none(), st.floats(0.1, 30)),
+)
+
+
+@given(_inputs)
+def test_stage_never_fails_and_is_explained(inputs):
+    result = bclc_stage(inputs)
+    assert result.stage in (None, "0", "A", "B", "C", "D")
+    assert result.reason
+    if result.stage is None:
+        assert result.missing
