@@ -107,6 +107,7 @@ def _extrahepatic(p: Patient, nodal: nodes.NodalLocation, notes: list[Note]) -> 
                           "extrahepatic spread marked absent but metastasis counts entered; counts used"))
     involved = [c for c in organ_counts.values() if c > 0]
     return {
+        **{f"ehm_{o}_count": c for o, c in organ_counts.items()},
         "extrahepatic_organs": len(involved) + (1 if distant_nodes else 0),
         "extrahepatic_lesions": sum(involved) + node_lesions,
         "extrahepatic_max_per_organ": max(involved + [node_lesions]),
@@ -161,6 +162,23 @@ def _cheng(p: Patient, notes: list[Note]) -> int | None:
     return approx
 
 
+# Facts that follow logically from another answer: (if key is value) -> these keys are False.
+IMPLIED_FALSE = (
+    ("treatment_naive", True, ("prior_systemic_therapy", "prior_tace", "prior_rt_same_site", "resected",
+                               "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response")),
+    ("prior_systemic_therapy", False, ("progressed_on_sorafenib", "anti_pd1_refractory")),
+    ("prior_tace", False, ("tace_incomplete_response",)),
+)
+
+
+def _implied(p: Patient) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    for key, value, consequences in IMPLIED_FALSE:
+        if p[key] is value:
+            out.update({c: False for c in consequences if p[c] is None})
+    return out
+
+
 def derive(p: Patient) -> Derived:
     """Compute every derived value for ``p``; unknown inputs give unknown (None) outputs."""
     notes: list[Note] = []
@@ -187,6 +205,7 @@ def derive(p: Patient) -> Derived:
         "bclc_stage": bclc.stage, "mvi_present": mvi_present, "mvi_grade": mvi.value,
         "pvtt_cheng_type": _cheng(p, notes), "lnm_location": nodal.location,
         "m_stage": _m_stage(ehs["distant_organ_mets"], nodal.location),
+        "distant_organ_metastasis": ehs["distant_organ_mets"],
         "extrahepatic_organs": ehs["extrahepatic_organs"],
         "extrahepatic_lesions": ehs["extrahepatic_lesions"],
         "extrahepatic_max_per_organ": ehs["extrahepatic_max_per_organ"],
@@ -198,5 +217,8 @@ def derive(p: Patient) -> Derived:
         "hbv_active_untreated": _hbv_active(p, uln_used["hbv_dna_iu_ml"][0]),
     }
     facts = {key: p.values.get(key) for key in VARIABLES if key not in derived}
+    facts.update(_implied(p))
     facts.update(derived)
+    # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
+    facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     return Derived(facts, cp, bclc, mvi, nodal, olig, uln_used, tuple(notes))

@@ -243,6 +243,20 @@ def sparse_warning(model: PrognosticModel, states: tuple[FactorState, ...], n: i
     return None
 
 
+def reversed_factor_warnings(states: tuple[FactorState, ...]) -> list[str]:
+    """Name each known factor whose published HR is below 1 with a CI spanning 1: it lowers the
+    predicted risk of the comparison level although the data do not establish a protective effect."""
+    out = []
+    for s in states:
+        f = s.factor
+        if s.counted and f.effect is not None and f.effect < 1 and not s.significant:
+            effect = "lowers" if s.present else "raises"
+            out.append(f"{f.label}: the model's HR is {f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g}, p {f.p}), so this "
+                       f"patient's value {effect} the predicted risk; the effect is not significant and may "
+                       "contradict other analyses of the same study.")
+    return out
+
+
 def combinable(model: PrognosticModel) -> bool:
     """Only a multivariable Cox model with every HR, CI and prevalence can make a curve."""
     return (model.analysis == "multivariable_cox" and model.calibrate_to_arm is not None
@@ -269,9 +283,6 @@ def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any
     population, _, _ = individual_curves(h0, log_hr, prev, [None] * len(states))
     landmarks = {int(t): float(np.interp(t, grid, point)) for t in (12, 24, 36) if t <= grid[-1] + 1e-9}
     warnings = [w for w in (sparse_warning(model, states, study.n),) if w]
-    if any(s.factor.effect is not None and s.factor.effect < 1 and s.factor.timing == "baseline"
-           and not s.significant for s in states):
-        warnings.append("Some factors in this model have HR below 1 with a CI spanning 1; they are "
-                        "used as published.")
+    warnings += reversed_factor_warnings(states)
     return CurveEstimate(study, model, stage, states, risk_stratum(states), grid, point, (low, high),
                          population, knots, median_from_curve(grid, point), landmarks, tuple(warnings))

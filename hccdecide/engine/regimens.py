@@ -30,9 +30,11 @@ ENDPOINT_LABEL = {
     "DFS": "Disease-free survival", "TTP": "Time to progression", "LC": "Local control",
     "LPFS": "Local progression-free survival", "PCR_MPR": "pCR or major pathological response",
     "PCR": "Pathological complete response", "PAIN_RESPONSE": "Pain response",
-    "TOX_G3PLUS": "Grade ≥ 3 toxicity", "INFIELD_PFS": "In-field PFS",
+    "TOX_G3PLUS": "Grade ≥ 3 toxicity", "INFIELD_PFS": "In-field progression- or relapse-free survival",
     "FREEDOM_FROM_SYSTEMIC_CHANGE": "Free of systemic-therapy change",
     "TRANSPLANT_DROPOUT": "Transplant wait-list dropout", "LOCAL_PROGRESSION": "Local progression",
+    "VASCULAR_RESPONSE": "Response of the vascular tumour thrombus",
+    "VASCULAR_DCR": "Control of the vascular tumour thrombus",
 }
 
 

@@ -126,6 +126,7 @@ def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
     return {
         "study": c.study.id, "model": c.model.id, "endpoint": c.model.endpoint,
         "model_type": c.model.analysis, "model_label": c.model.label, "default": c.model.default,
+        "model_note": c.model.note,
         "stage": c.stage, "location": f"{c.study.source_citation}: {c.model.location}",
         "factors": [{"id": s.factor.id, "name": s.factor.label, "present": s.present, "hr": s.factor.effect,
                      "ci": list(s.factor.ci) if s.factor.ci else None, "p": s.factor.p,

@@ -126,7 +126,8 @@ class Estimate(Strict):
 
 Endpoint = Literal["ORR", "DCR", "CR", "OS", "PFS", "RFS", "DFS", "TTP", "LC", "LPFS", "PCR_MPR",
                    "PCR", "PAIN_RESPONSE", "TOX_G3PLUS", "INFIELD_PFS", "FREEDOM_FROM_SYSTEMIC_CHANGE",
-                   "TRANSPLANT_DROPOUT", "LOCAL_PROGRESSION"]
+                   "TRANSPLANT_DROPOUT", "LOCAL_PROGRESSION",
+                   "VASCULAR_RESPONSE", "VASCULAR_DCR"]
 Measure = Literal["rate", "median", "mean"]
 
 
