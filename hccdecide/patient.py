@@ -274,7 +274,9 @@ def _merge_alternative_units(data: Mapping[str, Any]) -> dict[str, Any]:
         number = _check_number(key, value, alt.low, alt.high, alt.unit, False, accepted)
         converted = round(number * alt.factor, 6)
         existing = out.get(alt.canonical)
-        if existing is not None and isinstance(existing, (int, float)) and not isinstance(existing, bool):
+        if existing is not None:
+            # validate the canonical value first so a bad one is reported, not replaced
+            existing = validate_value(alt.canonical, existing)
             if abs(existing - converted) > UNIT_AGREEMENT_REL_TOL * max(abs(existing), abs(converted)):
                 raise PatientError(
                     key, value,

@@ -37,3 +37,37 @@ def study_yaml():
     def _load(name: str) -> dict:
         return yaml.safe_load((ROOT / "resources" / "evidence" / name).read_text(encoding="utf-8"))
     return _load
+
+
+def _field_strategy(spec):
+    from hypothesis import strategies as st
+
+    from hccdecide.patient import BOOLEAN, CHOICE, INTEGER, NUMBER, TEXT_LIST, station_codes
+
+    if spec.kind == NUMBER:
+        return st.floats(spec.low, spec.high, allow_nan=False, allow_infinity=False)
+    if spec.kind == INTEGER:
+        return st.integers(int(spec.low), int(spec.high))
+    if spec.kind == BOOLEAN:
+        return st.booleans()
+    if spec.kind == CHOICE:
+        return st.sampled_from(spec.choices)
+    if spec.kind == TEXT_LIST:
+        return st.lists(st.sampled_from(sorted(station_codes())), min_size=1, max_size=4)
+    return st.text(max_size=20)
+
+
+@pytest.fixture(scope="session")
+def field_values():
+    """Hypothesis strategy per patient field, drawn from the field table's own ranges."""
+    from hccdecide.patient import FIELDS
+
+    return {spec.key: _field_strategy(spec) for spec in FIELDS}
+
+
+@pytest.fixture(scope="session")
+def patient_values(field_values):
+    """Hypothesis strategy for a valid case dict: any subset of fields, each within its range."""
+    from hypothesis import strategies as st
+
+    return st.fixed_dictionaries({}, optional=field_values)

@@ -115,6 +115,15 @@ def _extrahepatic(p: Patient, nodal: nodes.NodalLocation, notes: list[Note]) -> 
     }
 
 
+def _lnm_present(p: Patient, notes: list[Note]) -> bool | None:
+    """Listed stations outweigh a "no nodal metastasis" tick, as entered counts do for organs."""
+    if p["lnm_present"] is False and p["lnm_stations"]:
+        notes.append(Note("lnm_present", "conflict",
+                          "nodal metastasis marked absent but stations listed; stations used"))
+        return True
+    return p["lnm_present"]
+
+
 def _m_stage(distant_organ_mets: bool | None, nodal_location: str | None) -> str | None:
     if distant_organ_mets or nodal_location == "non_regional":
         return "M1"
@@ -186,12 +195,13 @@ def derive(p: Patient) -> Derived:
     albi_score, albi_grade = _albi(p)
     mvi = vascular.mvi_grade(p["vp"], p["vv"])
     mvi_present = _mvi_present(p["vp"], p["vv"])
-    nodal = nodes.nodal_location(p["lnm_present"], p["lnm_stations"], p["lnm_location_override"])
+    lnm_present = _lnm_present(p, notes)
+    nodal = nodes.nodal_location(lnm_present, p["lnm_stations"], p["lnm_location_override"])
     if nodal.overridden:
         notes.append(Note("lnm_location", "override", nodal.reason))
     ehs = _extrahepatic(p, nodal, notes)
-    any_spread = True if (p["lnm_present"] or ehs["distant_organ_mets"]) else (
-        False if p["lnm_present"] is False and ehs["distant_organ_mets"] is False else None)
+    any_spread = True if (lnm_present or ehs["distant_organ_mets"]) else (
+        False if lnm_present is False and ehs["distant_organ_mets"] is False else None)
     bclc = staging.bclc_stage(staging.BclcInputs(p["ecog"], cp_class, mvi_present, any_spread,
                                                  p["tumour_count"], p["largest_diameter_cm"]))
     olig = oligo.oligoprogression_type(p["progressing_lesions"], p["progressing_organs"],

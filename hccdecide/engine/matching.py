@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from hccdecide.engine.derive import Derived
-from hccdecide.evidence.schema import AllOf, AnyOf, Bound, Condition, Criterion, Op, Rule, Study
+from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.variables import VARIABLES
 
 MET, NOT_MET, UNKNOWN, TO_CONFIRM = "met", "not_met", "unknown", "to_confirm"
@@ -28,11 +28,12 @@ class Verdict:
     unknown_vars: tuple[str, ...] = ()
 
 
-def _fmt_value(value: Any, unit: str = "") -> str:
+def _fmt_value(value: Any, unit: str = "", extra_digits: int = 0) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        text = f"{value:.3g}" if abs(value) < 10 else f"{value:.4g}"
+        digits = (3 if abs(value) < 10 else 4) + extra_digits
+        text = f"{value:.{digits}g}"
     elif isinstance(value, (list, tuple)):
         text = ", ".join(str(v) for v in value)
     else:
@@ -40,6 +41,15 @@ def _fmt_value(value: Any, unit: str = "") -> str:
     if unit == "xULN":
         return f"{text}× ULN"
     return f"{text} {unit}".strip()
+
+
+def _fmt_actual(actual: Any, cond: Condition, unit: str) -> str:
+    """Show the patient's value; a number that rounds onto the threshold gets more digits."""
+    shown = _fmt_value(actual, unit)
+    if isinstance(actual, float) and isinstance(cond.value, (int, float)) and actual != cond.value:
+        if shown == _fmt_value(float(cond.value), unit):
+            shown = _fmt_value(actual, unit, extra_digits=3)
+    return shown
 
 
 def requirement_text(cond: Condition) -> str:
@@ -79,7 +89,7 @@ def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Verdict:
     if actual is None:
         return Verdict(UNKNOWN, f"{VARIABLES[cond.var].label} unknown (needs {requirement})", (cond.var,))
     ok = _test(cond.op, actual, cond.value)
-    shown = _fmt_value(actual, VARIABLES[cond.var].unit)
+    shown = _fmt_actual(actual, cond, VARIABLES[cond.var].unit)
     return Verdict(MET if ok else NOT_MET, f"{VARIABLES[cond.var].label} {shown}; requires {requirement}")
 
 

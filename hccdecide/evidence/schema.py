@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -323,10 +323,18 @@ class Study(Strict):
             raise ValueError(f"duplicate criterion ids: {sorted(dup)}")
         return v
 
+    @field_validator("arms")
+    @classmethod
+    def _protocol_has_no_outcomes(cls, arms: list[Arm], info: ValidationInfo) -> list[Arm]:
+        # a field validator (not a model one) so the error names arms, not the whole record
+        if info.data.get("design") == Design.PROTOCOL:
+            with_outcomes = [f"arms.{i}.outcomes" for i, a in enumerate(arms) if a.outcomes]
+            if with_outcomes:
+                raise ValueError(f"a protocol without results carries no outcomes ({', '.join(with_outcomes)})")
+        return arms
+
     @model_validator(mode="after")
-    def _protocol_has_no_outcomes(self) -> "Study":
-        if self.design == Design.PROTOCOL and any(a.outcomes for a in self.arms):
-            raise ValueError("a protocol without results carries no outcomes")
+    def _references_resolve(self) -> "Study":
         arm_ids = {a.id for a in self.arms}
         for c in self.comparisons:
             for ref in (c.experimental, c.control):
