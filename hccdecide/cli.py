@@ -70,6 +70,35 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from hccdecide.engine.assessment import assess, bands_for
+    from hccdecide.report import write_pdf
+
+    try:
+        patient = _load_case(args.case)
+    except PatientError as err:
+        print(f"error in {args.case}: {err}", file=sys.stderr)
+        return 2
+    try:
+        assessment = assess(patient)
+    except EvidenceError as err:
+        print(f"evidence library fault: {err}", file=sys.stderr)
+        return 3
+    started = time.perf_counter()
+    bands = None if args.no_bands else bands_for(assessment.curves)
+    try:
+        out = write_pdf(assessment, args.output, bands=bands, anonymous=args.anonymous,
+                        discussion_note=args.note or "")
+    except OSError as err:
+        print(f"cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
+        return 4
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {time.perf_counter() - started:.2f} s"
+          f"{', anonymous' if args.anonymous else ''}{', without bands' if args.no_bands else ''})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hccdecide", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evidence", help="list the studies of the evidence library")
     ev.add_argument("--check", action="store_true", help="validate every file; exit 1 on any fault")
     ev.set_defaults(func=_cmd_evidence)
+    rep = sub.add_parser("report", help="write the PDF report of a case for the MDT record")
+    rep.add_argument("case", help="case file (flat JSON; see the README for keys)")
+    rep.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    rep.add_argument("--anonymous", action="store_true", help="leave out identifying fields (case label)")
+    rep.add_argument("--no-bands", action="store_true", help="skip the uncertainty bands (faster)")
+    rep.add_argument("--note", help="discussion note to print in the report")
+    rep.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -26,3 +26,16 @@ class EvidenceError(HccDecideError, ValueError):
         self.field = field
         self.reason = reason
         super().__init__(f"{file}: {field}: {reason}")
+
+
+class StoreError(HccDecideError):
+    """A case store that cannot be opened or used: corrupt, from a newer version, or not a case store.
+
+    ``corrupt`` is true when the file is damaged (``open_or_recover`` then moves it aside).
+    """
+
+    def __init__(self, path: str, reason: str, corrupt: bool = False):
+        self.path = path
+        self.reason = reason
+        self.corrupt = corrupt
+        super().__init__(f"case store {path}: {reason}")

@@ -1,0 +1,51 @@
+"""The PDF report for the MDT record: declarative items (:mod:`.content`) rendered by :mod:`.pdf`.
+
+    >>> from hccdecide.engine.assessment import assess, bands_for
+    >>> a = assess(patient)
+    >>> write_pdf(a, "case.pdf", bands=bands_for(a.curves), anonymous=True)
+
+Charts are drawn with matplotlib's Agg canvas (:mod:`.charts`); nothing here imports Qt.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.uncertainty import Band
+from hccdecide.report.content import build_items, report_meta
+from hccdecide.report.items import plain_text
+
+__all__ = ["write_pdf", "build_items", "plain_text", "pdf_bytes"]
+
+
+def pdf_bytes(assessment: Assessment, bands: Mapping[int, Band] | None = None, anonymous: bool = False,
+              discussion_note: str = "") -> bytes:
+    """The report as PDF bytes (see :func:`write_pdf`)."""
+    from hccdecide.report.pdf import render_pdf  # reportlab loads only when a PDF is made
+
+    items = build_items(assessment, bands, anonymous=anonymous, discussion_note=discussion_note)
+    return render_pdf(items, report_meta(assessment, anonymous))
+
+
+def write_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band] | None = None,
+              anonymous: bool = False, discussion_note: str = "") -> Path:
+    """Write the MDT report of ``assessment`` to ``path`` (A4 PDF) and return the path.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        From :func:`hccdecide.engine.assessment.assess`.
+    path : str or Path
+        The PDF file; written atomically (a temporary file, then a rename).
+    bands : dict of int to Band, optional
+        95% bands from :func:`hccdecide.engine.assessment.bands_for`; without them the estimates
+        are printed without bands and the report says so.
+    anonymous : bool
+        Leave out identifying fields (the case label) from the text, the footer and the metadata.
+    discussion_note : str
+        Free text of the MDT discussion, printed under the disclaimer.
+    """
+    from hccdecide.report.pdf import write_bytes_atomically
+
+    return write_bytes_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note), path)

@@ -1,0 +1,172 @@
+"""The two risk charts, drawn on any matplotlib Axes (the GUI's Qt canvas or the report's Agg figure).
+
+- :func:`plot_survival`: the patient's predicted curve, its 95% band, the study cohort's curve (the
+  model averaged over the cohort, which passes through the published points) and those published
+  landmark points.
+- :func:`plot_forest`: the model's hazard ratios with 95% CIs on a log scale, the factors present in
+  the patient marked.
+
+Both take ``ax`` first and return it (lifelines style). :func:`chart_pair_png` and friends render to
+PNG bytes with the Agg canvas directly: pyplot and the global backend are never touched, so this
+module is safe beside the Qt GUI and in worker threads.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Callable
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, NullLocator
+
+from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
+from hccdecide.engine.uncertainty import Band
+
+PATIENT, COHORT, BAND, ADVERSE, PROTECTIVE, UNKNOWN_C, GRID = (
+    "#1d4ed8", "#6b7280", "#93c5fd", "#b91c1c", "#15803d", "#9ca3af", "#e5e7eb")
+FONT = 7.5
+HR_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+LABEL_CHARS = 22  # forest-plot labels wrap at this width, on at most two lines
+
+
+def _months_ticks(horizon: float) -> np.ndarray:
+    step = 6 if horizon <= 48 else 12
+    return np.arange(0, horizon + 1e-9, step)
+
+
+def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> Axes:
+    """Draw the individual curve of ``curve`` on ``ax``, in percent against months.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    curve : CurveEstimate
+        The patient's estimate; its ``population`` curve and published ``knots`` are drawn too.
+    band : Band, optional
+        The 95% band (Monte Carlo over the HRs and the cohort curve); omitted when None.
+    """
+    endpoint = curve.model.endpoint
+    if band is not None:
+        ax.fill_between(band.grid, 100 * band.lower, 100 * band.upper, color=BAND, alpha=0.45, lw=0,
+                        label="95% band")
+    low, high = curve.envelope
+    if np.max(high - low) > 1e-3:
+        ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors")
+        ax.plot(curve.grid, 100 * high, color=PATIENT, lw=0.8, ls=":")
+    ax.plot(curve.grid, 100 * curve.population, color=COHORT, lw=1.2, ls="--",
+            label=f"{curve.study.short_name} cohort (n = {curve.study.n})" if curve.study.n else "study cohort")
+    ax.plot(curve.grid, 100 * curve.survival, color=PATIENT, lw=2.0, label="this patient")
+    ax.plot(curve.knots.times, 100 * curve.knots.survival, "o", color=COHORT, ms=4, mfc="white", mew=1.2,
+            label="published points", zorder=5, clip_on=False)
+    ax.axhline(50, color=GRID, lw=0.8, zorder=0)
+    ax.set_xlim(0, curve.horizon)
+    ax.set_ylim(0, 100)
+    ax.set_xticks(_months_ticks(curve.horizon))
+    ax.set_yticks(range(0, 101, 25))
+    ax.set_xlabel("Months", fontsize=FONT)
+    ax.set_ylabel(f"{endpoint} (%)", fontsize=FONT)
+    stage = "after response" if curve.stage == AFTER_RESPONSE else "before treatment"
+    ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}", fontsize=FONT + 1)
+    ax.tick_params(labelsize=FONT)
+    ax.grid(axis="y", color=GRID, lw=0.5)
+    ax.legend(fontsize=FONT - 1, loc="lower left", frameon=True, framealpha=0.85, edgecolor="none")
+    return ax
+
+
+def _short(text: str) -> str:
+    lines = textwrap.wrap(text, LABEL_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARS, placeholder="…")]
+    return "\n".join(lines)
+
+
+def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
+    """Draw the model's hazard ratios and 95% CIs on a log axis; mark the patient's levels.
+
+    A filled marker is a factor present in the patient (red if it raises the hazard, green if it
+    lowers it), a hollow one a factor absent, a grey one a factor unknown or not counted at this
+    stage (averaged over the cohort).
+    """
+    states = curve.states
+    ys = np.arange(len(states))[::-1]
+    values = []
+    for y, s in zip(ys, states):
+        f = s.factor
+        lo, hi = f.ci if f.ci else (f.effect, f.effect)
+        values += [lo, hi]
+        if not s.counted:
+            colour, face = UNKNOWN_C, UNKNOWN_C
+        elif s.present:
+            colour = ADVERSE if f.effect > 1 else PROTECTIVE
+            face = colour
+        else:
+            colour, face = "#374151", "white"
+        ax.plot([lo, hi], [y, y], color=colour, lw=1.4, solid_capstyle="butt")
+        ax.plot([f.effect], [y], "s", color=colour, mfc=face, ms=5.5, mew=1.2, zorder=5)
+    ax.axvline(1.0, color=COHORT, lw=0.8, ls="--", zorder=0)
+    ax.set_xscale("log")
+    lo, hi = (min(values), max(values)) if values else (0.5, 2.0)
+    lo, hi = min(lo, 0.9) / 1.25, max(hi, 1.1) * 1.25
+    ax.set_xlim(lo, hi)
+    ticks = [t for t in HR_TICKS if lo <= t <= hi]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.set_yticks(ys)
+    ax.set_yticklabels([_short(s.factor.label) for s in states])
+    ax.set_ylim(-0.7, len(states) - 0.3)
+    ax.tick_params(labelsize=FONT)
+    ax.set_xlabel("Hazard ratio (95% CI, log scale)", fontsize=FONT)
+    ax.set_title(f"Hazard ratios · {curve.model.endpoint} model", fontsize=FONT + 1)
+    handles = [Line2D([], [], ls="", marker="s", color=ADVERSE, mfc=ADVERSE, label="present"),
+               Line2D([], [], ls="", marker="s", color="#374151", mfc="white", label="absent"),
+               Line2D([], [], ls="", marker="s", color=UNKNOWN_C, mfc=UNKNOWN_C, label="unknown or not used")]
+    # anchored at the right edge so that it extends left, under the factor labels
+    ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", bbox_to_anchor=(1.0, -0.16),
+              ncol=3, frameon=False, handletextpad=0.1, columnspacing=0.7, borderaxespad=0)
+    return ax
+
+
+def render_png(draw: Callable[[Figure], None], width_in: float, height_in: float, dpi: int = 150,
+               layout: str | None = "constrained") -> bytes:
+    """Run ``draw(figure)`` on a fresh Agg figure and return the PNG bytes.
+
+    ``layout=None`` leaves the axes where ``draw`` put them (faster than constrained layout).
+    """
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout=layout)
+    FigureCanvasAgg(fig)
+    draw(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def survival_png(curve: CurveEstimate, band: Band | None = None, width_in: float = 4.2,
+                 height_in: float = 3.0, dpi: int = 150) -> bytes:
+    return render_png(lambda fig: plot_survival(fig.add_subplot(), curve, band), width_in, height_in, dpi)
+
+
+def forest_png(curve: CurveEstimate, width_in: float = 3.0, height_in: float = 3.0, dpi: int = 150) -> bytes:
+    return render_png(lambda fig: plot_forest(fig.add_subplot(), curve), width_in, height_in, dpi)
+
+
+def chart_pair_png(curve: CurveEstimate, band: Band | None = None, width_in: float = 7.1,
+                   height_in: float = 3.0, dpi: int = 150) -> bytes:
+    """Survival chart (left) and forest plot (right) side by side, as one PNG.
+
+    The axes are placed in inches (no layout engine: a third of the time); the forest plot keeps
+    1.55 in on its left for its wrapped factor labels.
+    """
+    def draw(fig: Figure) -> None:
+        w, h = width_in, height_in
+        top, bottom = h - 0.3, 0.42
+        left = fig.add_axes((0.55 / w, bottom / h, 2.9 / w, (top - bottom) / h))
+        forest_left = 0.55 + 2.9 + 1.55
+        right = fig.add_axes((forest_left / w, 0.62 / h, (w - forest_left - 0.12) / w, (top - 0.62) / h))
+        plot_survival(left, curve, band)
+        plot_forest(right, curve)
+    return render_png(draw, width_in, height_in, dpi, layout=None)
