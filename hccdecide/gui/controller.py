@@ -31,9 +31,15 @@ class _BandJob(QRunnable):
         try:
             bands = bands_for(self.assessment.curves)
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never lost
-            self.signals.failed.emit(self.generation, f"{type(exc).__name__}: {exc}")
+            self._emit(self.signals.failed, f"{type(exc).__name__}: {exc}")
             return
-        self.signals.done.emit(self.generation, bands)
+        self._emit(self.signals.done, bands)
+
+    def _emit(self, signal, payload) -> None:
+        try:
+            signal.emit(self.generation, payload)
+        except RuntimeError:
+            pass  # the window closed while we computed: nobody is waiting for this result
 
 
 class CaseController(QObject):

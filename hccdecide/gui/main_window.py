@@ -1,46 +1,53 @@
-"""The clinic window: patient form on the left, live results on the right."""
+"""The clinic window: patient form on the left, live results on the right, and the menus that reach
+the case files, the case store, the PDF report, presentation mode, the evidence browser and training.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.summary import DISCLAIMER
-from hccdecide.errors import HccDecideError, PatientError
+from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
+from hccdecide.gui import dialogs, pdf_export
 from hccdecide.gui.controller import CaseController
 from hccdecide.gui.derived_text import derived_texts
-from hccdecide.gui.dialogs import ask
-from hccdecide.gui.patient_form import PatientForm
+from hccdecide.gui.patient_form import ALT_UNIT, PatientForm
 from hccdecide.gui.results import ResultsPanel
 from hccdecide.gui.risk import RiskPanel
+from hccdecide.gui.settings import AppSettings
+from hccdecide.gui.store_actions import StoreActions
 from hccdecide.patient import Patient
-from hccdecide.paths import cases_dir
 
 APP_TITLE = "hccdecide"
+BASE_POINT_SIZE = 10
+JSON_FILTER = "Case files (*.json)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, settings: QSettings | None = None):
+    def __init__(self, library: Library, settings: QSettings | None = None, store_path: Path | None = None):
         super().__init__()
-        self.settings = settings or QSettings("hccdecide", "hccdecide")
+        self.library = library
+        self.app_settings = AppSettings(settings)
+        self.settings = self.app_settings.q
         self.controller = CaseController(library, self)
+        self.store = StoreActions(self, store_path)
         self.form = PatientForm()
         self.results = ResultsPanel()
         self.risk = RiskPanel()
-        self._build_layout(library)
+        self._presentation = self._evidence = self._training = None
+        self._build_layout()
         self._build_actions()
         self._connect()
-        self.resize(1500, 950)
-        self._apply_font_scale(float(self.settings.value("font_scale", 1.0)))
+        self._restore_settings()
         self.controller.recompute()
 
     # -- layout ----------------------------------------------------------------------------
-    def _build_layout(self, library: Library) -> None:
+    def _build_layout(self) -> None:
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(4, 4, 4, 4)
@@ -58,46 +65,62 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.results, "Regimens")
         self.tabs.addTab(self.risk, "Risk and outcome curves")
         column.addWidget(self.tabs, 1)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.form)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([560, 940])
-        self.setCentralWidget(split)
-        self.evidence_label = QLabel(f"Evidence {library.version} · {len(library.studies)} studies · "
-                                     f"digest {library.short_digest}")
-        self.evidence_label.setToolTip(f"SHA-256 {library.digest}")
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.addWidget(self.form)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        self.split.setSizes([620, 880])
+        self.setCentralWidget(self.split)
+        lib = self.library
+        self.evidence_label = QLabel(f"Evidence {lib.version} · {len(lib.studies)} studies · digest {lib.short_digest}")
+        self.evidence_label.setToolTip(f"SHA-256 {lib.digest}")
         self.statusBar().addPermanentWidget(self.evidence_label)
-        for problem in library.problems:
+        for problem in lib.problems:
             self.statusBar().showMessage(f"Skipped evidence file: {problem}", 15000)
 
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
         if menu is not None:
             menu.addAction(action)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action("&New case", self.new_case, QKeySequence.New, file_menu)
-        self._action("&Open case file…", self.open_case_dialog, QKeySequence.Open, file_menu)
-        self._action("&Save case file", self.save_case, QKeySequence.Save, file_menu)
-        self._action("Save case file &as…", self.save_case_as, QKeySequence.SaveAs, file_menu)
-        file_menu.addSeparator()
-        self._action("&Quit", self.close, QKeySequence.Quit, file_menu)
-        self.view_menu = self.menuBar().addMenu("&View")
-        self._action("Zoom &in", lambda: self.zoom(1.1), QKeySequence.ZoomIn, self.view_menu)
-        self._action("Zoom &out", lambda: self.zoom(1 / 1.1), QKeySequence.ZoomOut, self.view_menu)
-        self._action("&Reset zoom", lambda: self._apply_font_scale(1.0), "Ctrl+0", self.view_menu)
+        f = self.menuBar().addMenu("&File")
+        self._action("&New case", self.new_case, QKeySequence.New, f)
+        self._action("&Open case file…", self.open_case_dialog, QKeySequence.Open, f)
+        self.recent_menu = f.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.store.fill_recent_menu(self.recent_menu))
+        self._action("&Save case file", self.save_case, QKeySequence.Save, f)
+        # Ctrl+Shift+S belongs to the case store (the everyday save); Save-as moves to Ctrl+Alt+S.
+        self._action("Save case file &as…", self.save_case_as, "Ctrl+Alt+S", f)
+        f.addSeparator()
+        self._action("Save to case s&tore", self.store.save, "Ctrl+Shift+S", f)
+        self._action("Open from case stor&e…", self.store.open_dialog, "Ctrl+Shift+O", f)
+        f.addSeparator()
+        self._action("&Import case JSON…", self.import_json, None, f)
+        self._action("E&xport case JSON…", self.export_json, None, f)
+        self._action("Export &PDF report…", self.export_pdf, QKeySequence.Print, f)
+        f.addSeparator()
+        self._action("&Quit", self.close, QKeySequence.Quit, f)
+        self.view_menu = v = self.menuBar().addMenu("&View")
+        self._action("&Presentation mode", self.open_presentation, "F5", v)
+        self._action("&Evidence browser", self.open_evidence_browser, "Ctrl+E", v)
+        self._action("&Training mode", self.open_training, "Ctrl+T", v)
+        self._action("Go to first &field", self.form.focus_first, "Ctrl+L", v)
+        v.addSeparator()
+        self._action("Zoom &in", lambda: self.zoom(1.1), QKeySequence.ZoomIn, v)
+        self._action("Zoom &out", lambda: self.zoom(1 / 1.1), QKeySequence.ZoomOut, v)
+        self._action("&Reset zoom", lambda: self._apply_font_scale(1.0), "Ctrl+0", v)
 
     def _connect(self) -> None:
         c = self.controller
         self.form.value_committed.connect(c.set_value)
+        self.form.unit_changed.connect(self.app_settings.set_unit_index)
         c.patient_changed.connect(self._patient_changed)
         c.assessment_changed.connect(self._assessment_changed)
         c.bands_started.connect(self.risk.bands_started)
@@ -105,6 +128,17 @@ class MainWindow(QMainWindow):
         c.bands_failed.connect(self.risk.bands_failed)
         c.dirty_changed.connect(lambda _d: self._update_title())
         c.path_changed.connect(lambda _p: self._update_title())
+
+    def _restore_settings(self) -> None:
+        for key in ALT_UNIT:
+            self.form.editor(key).set_unit_index(self.app_settings.unit_index(key))
+        geometry = self.app_settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1500, 950)
+        state = self.app_settings.window_state()
+        if state is not None:
+            self.split.restoreState(state)
+        self._apply_font_scale(self.app_settings.font_scale)
 
     # -- reactions -------------------------------------------------------------------------
     def _patient_changed(self, patient: Patient) -> None:
@@ -120,33 +154,43 @@ class MainWindow(QMainWindow):
         self.conflicts.setVisible(bool(conflicts))
 
     def _update_title(self) -> None:
-        name = self.controller.path.name if self.controller.path else "untitled case"
-        self.setWindowTitle(f"{APP_TITLE} — {name}{' •' if self.controller.dirty else ''}")
+        c = self.controller
+        name = c.path.name if c.path else (f"stored case {c.store_id}" if c.store_id else "untitled case")
+        self.setWindowTitle(f"{APP_TITLE} — {name}{' •' if c.dirty else ''}")
 
-    # -- files -----------------------------------------------------------------------------
+    # -- case files ------------------------------------------------------------------------
     def load_case(self, patient: Patient, path: Path | None = None, store_id: int | None = None) -> None:
         self.form.show_patient(patient)
         self.controller.load_patient(patient, path, store_id)
 
-    def open_case_file(self, path: str | Path) -> bool:
+    def _read_case(self, path: str | Path) -> Patient | None:
+        """The case in ``path``, or None after telling the user why not (the open case is untouched)."""
         try:
-            patient = Patient.from_file(path)
+            return Patient.from_file(path)
         except PatientError as err:
-            QMessageBox.warning(self, "Case file not opened", f"{Path(path).name} could not be opened.\n\n{err}")
+            dialogs.inform(self, "Case file not opened",
+                           f"{Path(path).name} could not be opened; the current case is unchanged.\n\n{err}")
+            return None
+
+    def open_case_file(self, path: str | Path) -> bool:
+        patient = self._read_case(path)
+        if patient is None:
             return False
         self.load_case(patient, Path(path))
-        self.settings.setValue("last_folder", str(Path(path).parent))
+        self.app_settings.remember_folder(path)
+        self.app_settings.add_recent_file(Path(path).resolve())
         return True
 
-    def _last_folder(self) -> str:
-        return str(self.settings.value("last_folder", str(cases_dir())))
+    def _choose_file(self, title: str, save: bool = False) -> Path | None:
+        chooser = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = chooser(self, title, self.app_settings.last_folder, JSON_FILTER)
+        return Path(path) if path else None
 
     def open_case_dialog(self) -> None:
-        if not self.confirm_discard():
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open case", self._last_folder(), "Case files (*.json)")
-        if path:
-            self.open_case_file(path)
+        if self.confirm_discard():
+            path = self._choose_file("Open case")
+            if path:
+                self.open_case_file(path)
 
     def new_case(self) -> None:
         if self.confirm_discard():
@@ -158,51 +202,157 @@ class MainWindow(QMainWindow):
         return self._write_case(self.controller.path)
 
     def save_case_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save case", self._last_folder(), "Case files (*.json)")
-        if not path:
-            return False
-        return self._write_case(Path(path).with_suffix(".json"))
+        path = self._choose_file("Save case", save=True)
+        return self._write_case(path.with_suffix(".json")) if path else False
 
-    def _write_case(self, path: Path) -> bool:
+    def _write_json(self, path: Path) -> bool:
         tmp = path.with_suffix(path.suffix + ".tmp")
         try:
-            tmp.write_text(self.controller.patient.to_json(), encoding="utf-8")
+            tmp.write_text(self.controller.patient.to_json() + "\n", encoding="utf-8")
             tmp.replace(path)  # atomic: a crash never leaves half a file
         except OSError as err:
-            QMessageBox.critical(self, "Case not saved", f"Could not write {path}:\n{err}")
+            dialogs.inform(self, "Case not written", f"Could not write {path}:\n{err}", "critical")
+            return False
+        self.app_settings.remember_folder(path)
+        return True
+
+    def _write_case(self, path: Path) -> bool:
+        if not self._write_json(path):
             return False
         self.controller.mark_saved(path)
-        self.settings.setValue("last_folder", str(path.parent))
+        self.app_settings.add_recent_file(path.resolve())
         self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def import_json(self, path: str | Path | None = None) -> bool:
+        """Read a case file as a new, unsaved case (not tied to the file; save it to the store)."""
+        if not self.confirm_discard():
+            return False
+        path = Path(path) if path else self._choose_file("Import case JSON")
+        patient = self._read_case(path) if path else None
+        if patient is None:
+            return False
+        self.load_case(patient)  # not tied to the file: Save goes to a new file or to the store
+        self.app_settings.remember_folder(path)
+        self.statusBar().showMessage(f"Imported {path.name}", 5000)
+        return True
+
+    def export_json(self, path: str | Path | None = None) -> bool:
+        """Write the current case to a file without changing where the case is saved."""
+        path = Path(path) if path else self._choose_file("Export case JSON", save=True)
+        if not path:
+            return False
+        path = path.with_suffix(".json")
+        if self._write_json(path):
+            self.statusBar().showMessage(f"Exported {path}", 5000)
+            return True
+        return False
+
+    def export_pdf(self, path: str | Path | None = None, options=None) -> bool:
+        if self.controller.assessment is None:
+            return False
+        options = options or pdf_export.ask_pdf_options(self)  # through the module: patchable
+        if options is None:
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export PDF report", self.app_settings.last_folder,
+                                                    "PDF files (*.pdf)")
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path).with_suffix(".pdf")
+        if self.controller.assessment.curves and not self.controller.bands:
+            # The bands take a few hundred ms; wait for them so the report shows them, then let
+            # the queued bands_ready reach the controller.
+            self.controller.wait_for_workers(3000)
+            QApplication.processEvents()
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            pdf_export.write_report(self.controller.assessment, path, self.controller.bands, options)
+        except Exception as err:  # noqa: BLE001 - any failure of the report is told, the case stays
+            dialogs.inform(self, "Report not written", f"The PDF report could not be written to {path}:\n{err}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.app_settings.remember_folder(path)
+        self.statusBar().showMessage(f"Report written to {path}", 5000)
+        return True
+
+    def load_training_case(self, patient: Patient) -> bool:
+        """Training ▸ Open in main window: the user's own case is asked about first."""
+        if not self.confirm_discard():
+            return False
+        self.load_case(patient)
+        self.raise_()
+        self.activateWindow()
         return True
 
     def confirm_discard(self) -> bool:
         if not self.controller.dirty:
             return True
-        answer = ask(self, "Unsaved changes", "The current case has unsaved changes. Save them first?",
-                     ("save", "discard", "cancel"))
+        answer = dialogs.ask(self, "Unsaved changes", "The current case has unsaved changes. Save them first?",
+                             ("save", "discard", "cancel"))
         if answer == "save":
             return self.save_case()
         return answer == "discard"
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.confirm_discard():
-            self.controller.wait_for_workers(3000)
-            event.accept()
-        else:
+        if not self.confirm_discard():
             event.ignore()
+            return
+        self.app_settings.set_geometry(self.saveGeometry())
+        self.app_settings.set_window_state(self.split.saveState())
+        self.app_settings.sync()
+        for child in (self._presentation, self._evidence, self._training):
+            if child is not None:
+                child.close()
+        self.controller.wait_for_workers(3000)
+        self.store.close()
+        event.accept()
+
+    # -- other views -----------------------------------------------------------------------
+    def open_presentation(self):
+        from hccdecide.gui.presentation import PresentationWindow  # matplotlib loads with it
+
+        if self._presentation is None:
+            self._presentation = PresentationWindow(self.controller, self)
+        self._presentation.go_to(0)
+        # Without a window manager (a bare X server, some kiosk set-ups) the full-screen request is
+        # not acted on; sizing to the screen first makes the window cover it either way.
+        self._presentation.setGeometry(self.screen().geometry())
+        self._presentation.showFullScreen()
+        self._presentation.raise_()
+        self._presentation.activateWindow()
+        return self._presentation
+
+    def open_evidence_browser(self):
+        from hccdecide.gui.evidence_browser import EvidenceBrowser
+
+        if self._evidence is None:
+            self._evidence = EvidenceBrowser(self.library, self)
+        self._evidence.show()
+        self._evidence.raise_()
+        self._evidence.activateWindow()
+        return self._evidence
+
+    def open_training(self):
+        from hccdecide.gui.training import TrainingDialog
+
+        if self._training is None:
+            self._training = TrainingDialog(self.library, self)
+            self._training.open_in_main.connect(self.load_training_case)
+        self._training.show()
+        self._training.raise_()
+        self._training.activateWindow()
+        return self._training
 
     # -- zoom ------------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:
-        self._apply_font_scale(float(self.settings.value("font_scale", 1.0)) * factor)
+        self._apply_font_scale(self.app_settings.font_scale * factor)
 
     def _apply_font_scale(self, scale: float) -> None:
         scale = min(2.5, max(0.7, scale))
-        self.settings.setValue("font_scale", scale)
+        self.app_settings.font_scale = scale
         font = self.font()
-        font.setPointSizeF(10 * scale)
+        font.setPointSizeF(BASE_POINT_SIZE * scale)
         self.setFont(font)
-
-
-def show_error(parent, title: str, err: HccDecideError) -> None:
-    QMessageBox.warning(parent, title, str(err))

@@ -6,11 +6,11 @@ value, so nothing is lost and nothing is coerced. Derived values are shown live 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QScrollArea, QVBoxLayout, QWidget)
 
 from hccdecide.clinical.nodes import station_table
 from hccdecide.errors import PatientError
@@ -21,6 +21,9 @@ from hccdecide.patient import (BOOLEAN, CHOICE, FIELDS, GROUPS, INTEGER, NUMBER,
 UNKNOWN_TEXT = "— unknown"
 # Fields with a second common unit: canonical key -> (alternative unit label, factor to canonical).
 ALT_UNIT = {"bilirubin_umol_l": ("mg/dL", 17.104), "albumin_g_l": ("g/dL", 10.0)}
+TWO_COLUMN_MIN_WIDTH = 720  # px of viewport: two label/editor pairs of ~360 px side by side
+MAX_COLUMNS = 2
+LABEL_MIN_WIDTH = 120
 
 
 def _choice_text(value: str) -> str:
@@ -31,12 +34,15 @@ class FieldEditor(QWidget):
     """Editor for one patient field; emits ``committed(key, value)`` for every accepted value."""
 
     committed = Signal(str, object)
+    unit_changed = Signal(str, int)
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None):
         super().__init__(parent)
         self.spec = spec
         self.factor = 1.0
+        self.value: Any = None  # last value shown or accepted, in the canonical unit
         self._build()
+        self.setFocusProxy(self.editor)
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -129,9 +135,23 @@ class FieldEditor(QWidget):
 
     def _unit_changed(self, index: int) -> None:
         self.factor = 1.0 if index == 0 else ALT_UNIT[self.spec.key][1]
+        self.unit_changed.emit(self.spec.key, index)
         self._text_edited(self.editor.text())  # re-read what is typed in the new unit
 
+    def set_unit_index(self, index: int) -> None:
+        """Choose the unit without re-reading the text (restoring the user's preferred unit)."""
+        if self.unit_box is None or not 0 <= index < self.unit_box.count():
+            return
+        self.unit_box.blockSignals(True)
+        self.unit_box.setCurrentIndex(index)
+        self.unit_box.blockSignals(False)
+        self.factor = 1.0 if index == 0 else ALT_UNIT[self.spec.key][1]
+        self.editor.blockSignals(True)
+        self.set_value(self.value)  # the same quantity, shown in the chosen unit
+        self.editor.blockSignals(False)
+
     def _commit(self, value: Any) -> None:
+        self.value = value
         self.committed.emit(self.spec.key, value)
 
     def show_error(self, message: str) -> None:
@@ -143,6 +163,7 @@ class FieldEditor(QWidget):
 
     def set_value(self, value: Any) -> None:
         """Show ``value`` without emitting (the caller blocks signals)."""
+        self.value = value
         kind = self.spec.kind
         if kind in (BOOLEAN, CHOICE):
             box: QComboBox = self.editor  # type: ignore[assignment]
@@ -165,9 +186,14 @@ class FieldEditor(QWidget):
 
 
 class PatientForm(QScrollArea):
-    """All groups of fields, with each group's derived values shown under its inputs."""
+    """All groups of fields, with each group's derived values shown under its inputs.
+
+    When the pane is wide enough each group lays its fields in two columns (row by row, so Tab moves
+    left to right then down, the order of the field table); narrow, it falls back to one column.
+    """
 
     value_committed = Signal(str, object)
+    unit_changed = Signal(str, int)  # field key, unit index (0 = canonical)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -176,37 +202,78 @@ class PatientForm(QScrollArea):
         self.editors: dict[str, FieldEditor] = {}
         self.derived_labels: dict[str, QLabel] = {}
         self.group_boxes: dict[str, QGroupBox] = {}
+        self._rows: dict[str, list[tuple[QLabel, FieldEditor]]] = {}
         self._updating = False
+        self.columns = 0
         body = QWidget()
         column = QVBoxLayout(body)
         for group in GROUPS:
             column.addWidget(self._group_box(group))
         column.addStretch(1)
         self.setWidget(body)
+        self._arrange(1)
+        self._chain_tab_order()
 
     def _group_box(self, group: str) -> QGroupBox:
         box = QGroupBox(group)
         box.setObjectName(f"group_{group}")
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        rows = []
         for spec in (f for f in FIELDS if f.group == group):
             editor = FieldEditor(spec)
             editor.committed.connect(self._on_committed)
+            editor.unit_changed.connect(self.unit_changed)
             label = QLabel(spec.label)
             label.setBuddy(editor.editor)
             label.setWordWrap(True)
-            form.addRow(label, editor)
+            label.setMinimumWidth(LABEL_MIN_WIDTH)
+            rows.append((label, editor))
             self.editors[spec.key] = editor
+        self._rows[group] = rows
         if group in DERIVED_BY_GROUP:
             derived = QLabel()
             derived.setObjectName(f"derived_{group}")
             derived.setProperty("role", "derived")
             derived.setWordWrap(True)
             derived.setTextFormat(Qt.RichText)
-            form.addRow(derived)
             self.derived_labels[group] = derived
         self.group_boxes[group] = box
         return box
+
+    def _arrange(self, columns: int) -> None:
+        """Place every group's fields in ``columns`` label/editor pairs per row."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for group, rows in self._rows.items():
+            grid: QGridLayout = self.group_boxes[group].layout()  # type: ignore[assignment]
+            while grid.count():
+                grid.takeAt(0)
+            row = col = 0
+            for label, editor in rows:
+                wide = editor.spec.kind == TEXT_LIST  # the station checklist needs the full width
+                if wide and col:
+                    row, col = row + 1, 0
+                grid.addWidget(label, row, 2 * col, Qt.AlignTop if wide else Qt.AlignVCenter)
+                grid.addWidget(editor, row, 2 * col + 1, 1, 2 * columns - 1 if wide else 1)
+                col = 0 if wide else col + 1
+                if col == 0 or col == columns:
+                    row, col = row + 1, 0
+            if group in self.derived_labels:
+                grid.addWidget(self.derived_labels[group], row + (1 if col else 0), 0, 1, 2 * columns)
+            for c in range(2 * MAX_COLUMNS):
+                grid.setColumnStretch(c, 1 if c % 2 and c < 2 * columns else 0)
+
+    def _chain_tab_order(self) -> None:
+        chain = [w for e in self.editors.values() for w in (e.editor, e.unit_box) if w is not None]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange(2 if self.viewport().width() >= TWO_COLUMN_MIN_WIDTH else 1)
 
     def _on_committed(self, key: str, value: Any) -> None:
         if not self._updating:
@@ -233,5 +300,9 @@ class PatientForm(QScrollArea):
         return self.editors[key]
 
     def focus_first(self) -> None:
-        first: Callable[[], None] = self.editors[FIELDS[1].key].editor.setFocus
-        first()
+        """Ctrl+L: the first field of the form, scrolled into view, ready for typing."""
+        first = self.editors[FIELDS[0].key].editor
+        self.ensureWidgetVisible(first)
+        first.setFocus(Qt.ShortcutFocusReason)
+        if isinstance(first, QLineEdit):
+            first.selectAll()

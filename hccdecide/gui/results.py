@@ -9,12 +9,13 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTree
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, level_label
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
-from hccdecide.engine.regimens import ENDPOINT_LABEL, RegimenResult
+from hccdecide.engine.regimens import ENDPOINT_LABEL, OutcomeRow, RegimenResult
 
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
                  MET: "#15803d", NOT_MET: "#b91c1c", UNKNOWN: "#b45309", TO_CONFIRM: "#1d4ed8"}
 STATUS_TEXT = {ELIGIBLE: "ELIGIBLE", UNCERTAIN: "UNCERTAIN", INELIGIBLE: "INELIGIBLE",
                MET: "✓ met", NOT_MET: "✗ not met", UNKNOWN: "? unknown", TO_CONFIRM: "☐ to confirm"}
+CRITERION_COLUMN_CHARS = 60  # widest criterion column, in average characters
 
 
 def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
@@ -23,6 +24,13 @@ def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
     font = QFont(item.font(column))
     font.setBold(True)
     item.setFont(column, font)
+
+
+def range_text(row: OutcomeRow) -> str:
+    """The span of a row's figures across studies ("17–26 months"); a summary, never a pooled value."""
+    rng = row.value_range
+    span = "—" if rng is None else (f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}")
+    return f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else "")
 
 
 def fmt_estimate(est, unit: str) -> str:
@@ -105,6 +113,7 @@ class ChecklistTree(QTreeWidget):
             for c in m.criteria:
                 label = c.criterion.label + ("  [implied by study setting]" if c.criterion.from_list == "setting" else "")
                 child = QTreeWidgetItem([label])
+                child.setToolTip(0, label)
                 badge(child, 1, c.status)
                 child.setText(2, c.reason)
                 child.setToolTip(2, c.reason)
@@ -114,6 +123,8 @@ class ChecklistTree(QTreeWidget):
             top.setExpanded(m.status != INELIGIBLE or len(r.matches) == 1)
         self.resizeColumnToContents(0)
         self.resizeColumnToContents(1)
+        # A long criterion label must not push the reasons off screen; the full text is in the tooltip.
+        self.setColumnWidth(0, min(self.columnWidth(0), CRITERION_COLUMN_CHARS * self.fontMetrics().averageCharWidth()))
 
 
 class OutcomeTree(QTreeWidget):
@@ -133,10 +144,7 @@ class OutcomeTree(QTreeWidget):
             note = "Open protocol: no results yet." if r.open_trials else "No outcomes reported."
             self.addTopLevelItem(QTreeWidgetItem([note]))
         for row in r.outcomes:
-            rng = row.value_range
-            span = "—" if rng is None else (f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}")
-            top = QTreeWidgetItem([row.label, f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else ""),
-                                   f"{len(row.figures)} figure(s)"])
+            top = QTreeWidgetItem([row.label, range_text(row), f"{len(row.figures)} figure(s)"])
             for fig in row.figures:
                 child = QTreeWidgetItem(["", fmt_estimate(fig.outcome.estimate, row.unit),
                                          f"{fig.study.short_name} · {fig.arm.label}",

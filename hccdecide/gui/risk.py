@@ -20,9 +20,12 @@ from hccdecide.gui.results import STATUS_COLOUR
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
 
 
+def stage_text(c: CurveEstimate) -> str:
+    return "after response" if c.stage == AFTER_RESPONSE else "before treatment"
+
+
 def curve_title(c: CurveEstimate) -> str:
-    stage = "after response" if c.stage == AFTER_RESPONSE else "before treatment"
-    return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage}"
+    return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage_text(c)}"
 
 
 def prediction_html(c: CurveEstimate, band: Band | None) -> str:

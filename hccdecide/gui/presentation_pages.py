@@ -1,0 +1,170 @@
+"""The content of each tumour-board page as rich text, sized for a shared 1920×1080 screen.
+
+Pages carry no identifiers: the title page is built from derived values and a few clinical values of
+``Patient.anonymised()``, never from the case label or the file name. Sizes are explicit points
+(scaled by the zoom) because Qt's relative HTML sizes drift with the platform's default font.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, TO_CONFIRM, UNCERTAIN, UNKNOWN
+from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.engine.regimens import RegimenResult
+from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
+from hccdecide.engine.uncertainty import Band
+from hccdecide.gui.results import range_text
+from hccdecide.gui.risk import prediction_html, stage_text
+from hccdecide.variables import VARIABLES
+
+BODY_PT = 28.0  # at zoom 1: readable from the back of a meeting room on a 1920×1080 screen
+INK = "#111111"
+# Darker than the clinic colours: contrast ≥ 7:1 on white for a projector that washes colours out.
+STATUS_INK = {ELIGIBLE: "#14532d", UNCERTAIN: "#7c2d12", INELIGIBLE: "#7f1d1d"}
+STRATUM_INK = {"low": "#14532d", "intermediate": "#7c2d12", "high": "#7f1d1d"}
+KEY_VALUES = ("ecog", "afp_ng_ml", "tumour_count", "largest_diameter_cm", "vp", "lnm_present")
+MAX_OUTCOME_ROWS = 5
+MAX_STUDIES_NAMED = 4
+SOURCES_PER_PAGE = 7
+
+
+@dataclass
+class Typography:
+    zoom: float = 1.0
+
+    @property
+    def body(self) -> float:
+        return BODY_PT * self.zoom
+
+    def h1(self, text: str) -> str:
+        return f"<p style='font-size:{1.45 * self.body:.0f}pt; font-weight:bold; margin:0 0 12px 0'>{text}</p>"
+
+    def big(self, text: str, colour: str = INK) -> str:
+        return f"<p style='font-size:{1.2 * self.body:.0f}pt; font-weight:bold; color:{colour}; margin:0 0 8px 0'>{text}</p>"
+
+    def para(self, text: str) -> str:
+        return f"<p style='font-size:{self.body:.0f}pt; margin:0 0 10px 0'>{text}</p>"
+
+    def table(self, rows: list[tuple[str, ...]]) -> str:
+        cells = "".join("<tr>" + "".join(f"<td style='padding:4px 28px 4px 0'>{c}</td>" for c in row) + "</tr>"
+                        for row in rows)
+        return f"<table style='font-size:{self.body:.0f}pt' cellspacing='0'>{cells}</table>"
+
+
+@dataclass
+class PageContent:
+    kind: str  # title | regimen | risk | sources
+    html: str
+    curve_index: int | None = None
+    cited: tuple[str, ...] = field(default_factory=tuple)  # study ids named on the page
+
+
+def _status(status: str, upper: bool = True) -> str:
+    return f"<span style='color:{STATUS_INK[status]}'>{status.upper() if upper else status}</span>"
+
+
+def _value_text(key: str, value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    unit = VARIABLES[key].unit
+    return fmt_value(value) + (f" {unit}" if unit and isinstance(value, (int, float)) and unit != "grade" else "")
+
+
+def title_page(a: Assessment, t: Typography) -> PageContent:
+    patient = a.patient.anonymised()
+    derived = [(escape(VARIABLES[k].label), f"<b>{escape(_value_text(k, a.derived.facts[k]))}</b>")
+               for k in SHOWN_DERIVED]
+    known = [f"{escape(VARIABLES[k].label)} <b>{escape(_value_text(k, patient[k]))}</b>"
+             for k in KEY_VALUES if patient.known(k)]
+    counts = {s: sum(1 for r in a.regimens if r.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}
+    overview = " · ".join(f"{counts[s]} {_status(s, upper=False)}" for s in counts)
+    notes = "".join(t.para(f"⚠ {escape(n.text)}") for n in a.derived.notes if n.kind == "conflict")
+    html = (t.h1("Case summary (anonymised)") + t.table(derived)
+            + (t.para("Key values: " + " · ".join(known)) if known else "") + notes
+            + t.para(f"Regimens: {overview}") + t.para(escape(DISCLAIMER)))
+    return PageContent("title", html)
+
+
+def _reason_lines(r: RegimenResult) -> list[str]:
+    """Why the regimen is uncertain (the best uncertain study's unknowns), or what is left to confirm."""
+    if r.status == UNCERTAIN:
+        m = next(m for m in r.matches if m.status == UNCERTAIN)
+        missing = ", ".join(VARIABLES[v].label for v in m.missing)
+        first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
+        return [f"<b>Main open question</b> ({escape(m.study.short_name)}): needs {escape(missing)}",
+                escape(first)]
+    m = next(m for m in r.matches if m.status == ELIGIBLE)
+    confirm = [c.criterion.label for c in m.criteria if c.status == TO_CONFIRM]
+    if not confirm:
+        return []
+    more = f" (+{len(confirm) - 2} more)" if len(confirm) > 2 else ""
+    return [f"<b>To confirm</b> ({escape(m.study.short_name)}): " + escape("; ".join(confirm[:2])) + more]
+
+
+def regimen_page(r: RegimenResult, t: Typography) -> PageContent:
+    open_ = [m for m in r.matches if m.status != INELIGIBLE]
+    named = ", ".join(f"{escape(m.study.short_name)} ({m.status})" for m in open_[:MAX_STUDIES_NAMED])
+    extra = len(open_) - MAX_STUDIES_NAMED
+    named += f", +{extra} more" if extra > 0 else ""
+    rows = []
+    cited = {m.study.id for m in open_}
+    for row in [row for row in r.outcomes if row.value_range][:MAX_OUTCOME_ROWS]:
+        names = list(dict.fromkeys(f.study.short_name for f in row.figures))
+        cited.update(f.study.id for f in row.figures)
+        rows.append((escape(row.label), f"<b>{escape(range_text(row))}</b>", escape(", ".join(names))))
+    outcomes = t.table([("<b>Outcome</b>", "<b>Range across studies</b>", "<b>Source</b>")] + rows) if rows else \
+        t.para("No outcome figures reported yet (open protocol)." if r.open_trials else "No outcome figures reported.")
+    html = (t.h1(escape(r.info.name)) + t.big(f"{_status(r.status)} · {escape(LEVEL_LABEL[r.best_level])}")
+            + t.para(f"Studies: {named}") + outcomes
+            + "".join(t.para(line) for line in _reason_lines(r) if line))
+    return PageContent("regimen", html, cited=tuple(sorted(cited)))
+
+
+def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> PageContent:
+    c: CurveEstimate = a.curves[index]
+    names = c.stratum.possible
+    stratum = " to ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>"
+                          for n in (names[0], names[-1])[: 1 if len(names) == 1 else 2])
+    unknown = (f" ({c.stratum.adverse_unknown} predictor(s) unknown, so a range)" if c.stratum.adverse_unknown else "")
+    status = a.match(c.study.id).status
+    band_note = "" if band is not None else " · 95% band still computing"
+    html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
+            + t.big(f"Risk stratum: {stratum}{escape(unknown)}")
+            + t.para(prediction_html(c, band) + band_note)
+            + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}"))
+    return PageContent("risk", html, curve_index=index, cited=(c.study.id,))
+
+
+def sources_pages(a: Assessment, cited: list[str], t: Typography) -> list[PageContent]:
+    lib = a.library
+    head = t.para(f"Evidence library {escape(lib.version)} · {len(lib.studies)} studies<br>"
+                  f"SHA-256 {lib.digest[:32]}<br>{lib.digest[32:]}")  # 64 hex digits do not fit one line
+    skipped = "".join(t.para(f"⚠ Skipped user file: {escape(str(p))}") for p in lib.problems)
+    rows = []
+    for sid in cited:
+        s = lib.study(sid)
+        rows.append((f"<b>{escape(s.short_name)}</b>",
+                     escape(f"{s.source_citation} · {DESIGN_LABEL[s.design]}"
+                            + (f" · n = {s.n}" if s.n else " · n not given"))))
+    # Citations wrap to two or three lines at this size; the first page also carries the digest.
+    first = SOURCES_PER_PAGE - 2
+    chunks = [rows[:first]] + [rows[i:i + SOURCES_PER_PAGE] for i in range(first, len(rows), SOURCES_PER_PAGE)]
+    pages = []
+    for i, chunk in enumerate(chunks):
+        part = f" ({i + 1} of {len(chunks)})" if len(chunks) > 1 else ""
+        body = head + skipped if i == 0 else ""
+        pages.append(PageContent("sources", t.h1(f"Sources{part}") + body + t.table(chunk)))
+    return pages
+
+
+def build_pages(a: Assessment, bands: dict[int, Band], t: Typography) -> list[PageContent]:
+    """Title, every eligible or uncertain regimen, every default curve, then the sources."""
+    pages = [title_page(a, t)]
+    pages += [regimen_page(r, t) for r in a.regimens if r.status in (ELIGIBLE, UNCERTAIN)]
+    pages += [risk_page(a, i, bands.get(i), t) for i, c in enumerate(a.curves) if c.model.default]
+    cited = list(dict.fromkeys(sid for p in pages for sid in p.cited))
+    cited.sort(key=lambda sid: a.library.study(sid).short_name)
+    return pages + sources_pages(a, cited, t)

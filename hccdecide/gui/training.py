@@ -1,0 +1,173 @@
+"""Training mode: a resident reads a case, says which regimens apply and which risk stratum, then reveals.
+
+The case is shown read-only here so the user's own case in the main window stays untouched; "Open in
+main window" goes through the window's usual unsaved-changes question. Grading is
+:func:`hccdecide.engine.training.compare` (no Qt); this module only collects answers and shows feedback.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSplitter,
+                               QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+
+from hccdecide.engine.assessment import Assessment, assess
+from hccdecide.engine.training import (NOT_APPLICABLE, STRATA, STRATUM_STUDY, TrainingCase, TrainingFeedback,
+                                       compare, training_cases)
+from hccdecide.errors import PatientError
+from hccdecide.evidence.library import Library
+from hccdecide.gui.training_feedback import case_values_html, feedback_html
+from hccdecide.patient import Patient
+
+RIGHT, WRONG = "#15803d", "#b91c1c"
+
+
+class TrainingDialog(QDialog):
+    open_in_main = Signal(object)  # Patient
+
+    def __init__(self, library: Library, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("trainingDialog")
+        self.setWindowTitle("Training — hccdecide")
+        self.library = library
+        self.cases: tuple[TrainingCase, ...] = training_cases()
+        self.patient: Patient | None = None
+        self.assessment: Assessment | None = None
+        self.feedback: TrainingFeedback | None = None
+        self.case_list = QListWidget()
+        self.case_list.setObjectName("trainingCases")
+        for case in self.cases:
+            item = QListWidgetItem(case.title)
+            item.setToolTip(case.focus)
+            self.case_list.addItem(item)
+        self.tabs = QTabWidget()
+        self.case_view = QTextBrowser()
+        self.case_view.setObjectName("trainingCase")
+        self.feedback_view = QTextBrowser()
+        self.feedback_view.setObjectName("trainingFeedback")
+        self.tabs.addTab(self.case_view, "Case")
+        self.tabs.addTab(self.feedback_view, "Feedback")
+        self.checks: dict[str, QCheckBox] = {}
+        self.strata = QButtonGroup(self)
+        self.reveal_button = QPushButton("&Reveal")
+        self.reveal_button.setObjectName("revealButton")
+        self.reset_button = QPushButton("Try &again")
+        self.open_button = QPushButton("&Open in main window")
+        self._layout()
+        self.case_list.currentRowChanged.connect(self.select_case)
+        self.reveal_button.clicked.connect(self.reveal)
+        self.reset_button.clicked.connect(self.reset_answers)
+        self.open_button.clicked.connect(lambda: self.patient and self.open_in_main.emit(self.patient))
+        self.resize(1500, 900)
+        if self.cases:
+            self.case_list.setCurrentRow(0)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _answers(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        intro = QLabel("Tick every regimen the patient is <b>not excluded from</b> (eligible, or uncertain "
+                       "because data are missing).")
+        intro.setWordWrap(True)
+        column.addWidget(intro)
+        ticks = QWidget()
+        tick_column = QVBoxLayout(ticks)
+        for key, info in sorted(self.library.regimens.items(), key=lambda kv: kv[1].order):
+            check = QCheckBox(info.name)
+            check.setObjectName(f"regimen_{key}")
+            check.setToolTip(info.summary)
+            tick_column.addWidget(check)
+            self.checks[key] = check
+        tick_column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(ticks)
+        column.addWidget(scroll, 1)
+        strata = QGroupBox(f"Risk stratum, {self._study_name()} OS model")
+        row = QHBoxLayout(strata)
+        for name in STRATA:
+            button = QRadioButton("not applicable" if name == NOT_APPLICABLE else name)
+            button.setObjectName(f"stratum_{name}")
+            button.setProperty("stratum", name)
+            self.strata.addButton(button)
+            row.addWidget(button)
+        column.addWidget(strata)
+        buttons = QHBoxLayout()
+        for b in (self.reveal_button, self.reset_button, self.open_button):
+            buttons.addWidget(b)
+        column.addLayout(buttons)
+        return box
+
+    def _layout(self) -> None:
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.case_list)
+        split.addWidget(self.tabs)
+        split.addWidget(self._answers())
+        split.setSizes([330, 650, 520])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def _study_name(self) -> str:
+        try:
+            return self.library.study(STRATUM_STUDY).short_name
+        except KeyError:
+            return STRATUM_STUDY
+
+    # -- case --------------------------------------------------------------------------------
+    def current_case(self) -> TrainingCase | None:
+        row = self.case_list.currentRow()
+        return self.cases[row] if 0 <= row < len(self.cases) else None
+
+    def select_case(self, row: int) -> None:
+        self.reset_answers()
+        if not 0 <= row < len(self.cases):
+            return
+        case = self.cases[row]
+        try:
+            self.patient = Patient.from_file(case.path)
+        except PatientError as err:
+            self.patient, self.assessment = None, None
+            self.case_view.setHtml(f"<p style='color:{WRONG}'>This training case cannot be read: {escape(str(err))}</p>")
+            return
+        self.assessment = assess(self.patient, self.library)
+        self.case_view.setHtml(f"<h2>{escape(case.title)}</h2><p>{escape(case.vignette)}</p>"
+                               f"<p><b>Learning focus:</b> {escape(case.focus)}</p><h3>Case values</h3>"
+                               + case_values_html(self.patient))
+        self.tabs.setCurrentWidget(self.case_view)
+
+    # -- answers -----------------------------------------------------------------------------
+    def ticked(self) -> set[str]:
+        return {key for key, check in self.checks.items() if check.isChecked()}
+
+    def chosen_stratum(self) -> str | None:
+        button = self.strata.checkedButton()
+        return button.property("stratum") if button else None
+
+    def set_answers(self, regimens: set[str], stratum: str | None) -> None:
+        for key, check in self.checks.items():
+            check.setChecked(key in regimens)
+        for button in self.strata.buttons():
+            button.setChecked(button.property("stratum") == stratum)
+
+    def reset_answers(self) -> None:
+        self.strata.setExclusive(False)  # an exclusive group refuses to uncheck its last button
+        self.set_answers(set(), None)
+        self.strata.setExclusive(True)
+        for check in self.checks.values():
+            check.setStyleSheet("")
+        self.feedback = None
+        self.feedback_view.clear()
+
+    def reveal(self) -> TrainingFeedback | None:
+        if self.assessment is None:
+            QMessageBox.information(self, "Training", "Choose a readable training case first.")
+            return None
+        self.feedback = compare(self.ticked(), self.chosen_stratum(), self.assessment)
+        for r in self.feedback.regimens:
+            if r.key in self.checks:
+                self.checks[r.key].setStyleSheet(f"color: {RIGHT if r.correct else WRONG}")
+        self.feedback_view.setHtml(feedback_html(self.feedback, self._study_name()))
+        self.tabs.setCurrentWidget(self.feedback_view)
+        return self.feedback

@@ -1,0 +1,113 @@
+"""pytest-qt fixtures: an offscreen Qt, isolated settings and case store, and answered questions.
+
+QT_QPA_PLATFORM is set before anything imports Qt so the suite runs without a screen. Every question
+the app would ask (``dialogs.ask``) fails the test unless the test answers it, so no modal dialog can
+ever block the run; messages (``dialogs.inform``) are recorded for the test to read.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
+
+from hccdecide.gui import dialogs  # noqa: E402
+from hccdecide.gui.main_window import MainWindow  # noqa: E402
+from hccdecide.patient import Patient  # noqa: E402
+from hccdecide.paths import cases_dir  # noqa: E402
+
+EXAMPLE = cases_dir() / "example_nodal_disease.json"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """The case store lives in a temporary folder (HCCDECIDE_DATA_DIR), never the user's."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("HCCDECIDE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Everything the app told the user, as (title, text) pairs."""
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "inform", lambda _parent, title, text, kind="warning": told.append((title, text)))
+    return told
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """A modal dialog would wait forever offscreen: fail fast instead, naming what opened."""
+    def refuse(what):
+        def _refuse(*_args, **_kwargs):
+            raise AssertionError(f"a modal {what} opened in a test; patch the function that shows it")
+        return _refuse
+    monkeypatch.setattr(QDialog, "exec", refuse("dialog"))
+    for name in ("getOpenFileName", "getSaveFileName"):
+        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))
+    for name in ("question", "information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_questions(monkeypatch):
+    def unexpected(_parent, title, text, _answers):
+        raise AssertionError(f"unexpected question: {title}: {text}")
+    monkeypatch.setattr(dialogs, "ask", unexpected)
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """answer("discard") makes every question return "discard"; returns the list of questions asked."""
+    asked: list[str] = []
+
+    def _set(reply: str) -> list[str]:
+        def ask(_parent, title, text, answers):
+            assert reply in answers, f"{reply!r} is not one of {answers}"
+            asked.append(text)
+            return reply
+        monkeypatch.setattr(dialogs, "ask", ask)
+        return asked
+    return _set
+
+
+@pytest.fixture
+def example_patient() -> Patient:
+    return Patient.from_file(EXAMPLE)
+
+
+def _discard_changes(w: MainWindow) -> None:
+    w.controller.mark_saved()  # qtbot closes the window: no unsaved-changes question then
+
+
+@pytest.fixture
+def make_window(qtbot, library, settings, messages):
+    """Build a main window (optionally on a case file), shown offscreen and closed after the test."""
+    def _make(case=None) -> MainWindow:
+        w = MainWindow(library, settings)
+        qtbot.addWidget(w, before_close_func=_discard_changes)
+        if case is not None:
+            w.open_case_file(case)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+    return _make
+
+
+@pytest.fixture
+def window(make_window):
+    """The main window on the example case."""
+    return make_window(EXAMPLE)
+
+
+@pytest.fixture
+def empty_window(make_window):
+    return make_window()

@@ -1,0 +1,128 @@
+"""The patient form: typing updates derived values and statuses at once; bad input never loses the case."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from hccdecide.patient import FIELDS
+
+
+def type_into(qtbot, window, key: str, text: str) -> None:
+    edit = window.form.editor(key).editor
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def choose(window, key: str, value) -> None:
+    box = window.form.editor(key).editor
+    box.setCurrentIndex(box.findData(value))
+
+
+def regimen_row(window, key: str):
+    tree = window.results.regimen_list
+    return next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).data(0, Qt.UserRole) == key)
+
+
+def test_liver_values_update_child_pugh_text(qtbot, empty_window):
+    w = empty_window
+    derived = w.form.derived_labels["Liver function"]
+    assert "Child–Pugh 5–15" in derived.text()
+    type_into(qtbot, w, "bilirubin_umol_l", "18")
+    type_into(qtbot, w, "albumin_g_l", "39")
+    type_into(qtbot, w, "inr", "1.1")
+    choose(w, "ascites", "none")
+    choose(w, "encephalopathy", "none")
+    qtbot.waitUntil(lambda: "Child–Pugh 5 (A)" in derived.text())
+    type_into(qtbot, w, "albumin_g_l", "25")  # < 28 g/L: 3 points
+    qtbot.waitUntil(lambda: "Child–Pugh 7 (B)" in derived.text())
+    choose(w, "encephalopathy", "grade_1_2")
+    qtbot.waitUntil(lambda: "Child–Pugh 8 (B)" in derived.text())
+    assert w.controller.patient["albumin_g_l"] == 25
+    assert w.controller.dirty
+
+
+def test_no_nodal_disease_makes_yan_ineligible(qtbot, window):
+    assert regimen_row(window, "rt_systemic_nodal").text(0) == "ELIGIBLE"
+    choose(window, "lnm_present", False)
+    qtbot.waitUntil(lambda: regimen_row(window, "rt_systemic_nodal").text(0) == "INELIGIBLE")
+    assert window.controller.assessment.match("yan2025_lnm").status == "ineligible"
+
+
+def test_selecting_a_regimen_shows_its_checklist(qtbot, window):
+    window.results.regimen_list.setCurrentItem(regimen_row(window, "rt_systemic_nodal"))
+    checklist = window.results.detail.checklist
+    qtbot.waitUntil(lambda: checklist.topLevelItemCount() == 1)
+    top = checklist.topLevelItem(0)
+    assert top.text(0).startswith("Yan 2025")
+    study = window.library.study("yan2025_lnm")
+    assert top.childCount() == len(study.criteria)
+    rows = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
+    assert rows["Aged 18 or over"] == "✓ met"
+    assert "Yan 2025" in window.results.detail.title.text() or "nodal" in window.results.detail.title.text()
+
+
+def test_letters_in_afp_show_a_message_and_keep_the_case(qtbot, window):
+    before_patient, before_assessment = window.controller.patient, window.controller.assessment
+    editor = window.form.editor("afp_ng_ml")
+    editor.editor.selectAll()
+    qtbot.keyClicks(editor.editor, "abc")
+    assert editor.error.isVisibleTo(window)
+    assert "afp_ng_ml" in editor.error.text() and "'a" in editor.error.text()
+    assert window.controller.patient["afp_ng_ml"] == 850
+    assert window.controller.patient is before_patient
+    assert window.controller.assessment is before_assessment
+    assert editor.editor.text() == "abc"  # what was typed stays to be corrected, not silently replaced
+    editor.editor.clear()
+    qtbot.keyClicks(editor.editor, "900")
+    assert not editor.error.isVisibleTo(window)
+    assert window.controller.patient["afp_ng_ml"] == 900
+
+
+def test_out_of_range_value_names_what_is_accepted(qtbot, window):
+    editor = window.form.editor("ecog")
+    editor.editor.clear()
+    qtbot.keyClicks(editor.editor, "7")
+    assert "ecog" in editor.error.text() and "0 to 4" in editor.error.text()
+    assert window.controller.patient["ecog"] == 1
+
+
+def test_bilirubin_unit_choice_converts_and_persists(qtbot, make_window):
+    w = make_window()
+    units = w.form.editor("bilirubin_umol_l").unit_box
+    units.setCurrentIndex(1)  # mg/dL
+    type_into(qtbot, w, "bilirubin_umol_l", "1.0")
+    assert abs(w.controller.patient["bilirubin_umol_l"] - 17.104) < 1e-6
+    w.controller.mark_saved()
+    w.close()
+    again = make_window()
+    assert again.form.editor("bilirubin_umol_l").unit_box.currentIndex() == 1
+    again.load_case(w.controller.patient)
+    assert again.form.editor("bilirubin_umol_l").editor.text() == "1"  # 17.104 µmol/L shown as 1 mg/dL
+
+
+def test_ctrl_l_focuses_first_field(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.form.editor("afp_ng_ml").editor.setFocus()
+    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.editor(FIELDS[0].key).editor)
+
+
+def test_tab_follows_the_field_table(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.form.focus_first()
+    expected = [w.objectName() for e in window.form.editors.values() for w in (e.editor, e.unit_box) if w is not None]
+    seen = [QApplication.focusWidget().objectName()]
+    for _ in range(len(expected) - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        seen.append(QApplication.focusWidget().objectName())
+    assert seen == expected
+
+
+def test_form_uses_two_columns_when_wide(qtbot, window):
+    window.split.setSizes([1200, 300])
+    qtbot.waitUntil(lambda: window.form.columns == 2)
+    window.split.setSizes([450, 1050])
+    qtbot.waitUntil(lambda: window.form.columns == 1)

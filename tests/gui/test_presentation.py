@@ -1,0 +1,93 @@
+"""Presentation mode: full screen, large type, keyboard paging, no identifiers on any page."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from hccdecide.gui.presentation_pages import BODY_PT
+
+
+def open_with_f5(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key_F5)
+    qtbot.waitUntil(lambda: window._presentation is not None and window._presentation.isVisible())
+    return window._presentation
+
+
+def test_f5_opens_full_screen_and_arrows_page(qtbot, window):
+    p = open_with_f5(qtbot, window)
+    qtbot.waitUntil(p.isFullScreen)
+    assert p.geometry() == window.screen().geometry()
+    n = p.page_count
+    assert p.indicator.text() == f"1 / {n}"
+    qtbot.keyClick(p, Qt.Key_Right)
+    assert p.indicator.text() == f"2 / {n}"
+    qtbot.keyClick(p, Qt.Key_Space)
+    qtbot.keyClick(p, Qt.Key_PageDown)
+    assert p.index == 3
+    qtbot.keyClick(p, Qt.Key_Left)
+    qtbot.keyClick(p, Qt.Key_PageUp)
+    assert p.indicator.text() == f"2 / {n}"
+    qtbot.keyClick(p, Qt.Key_End)
+    assert p.indicator.text() == f"{n} / {n}"
+    qtbot.keyClick(p, Qt.Key_Right)  # stays on the last page
+    assert p.index == n - 1
+    qtbot.keyClick(p, Qt.Key_Home)
+    assert p.index == 0
+    qtbot.keyClick(p, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not p.isVisible())
+
+
+def test_pages_follow_the_assessment(qtbot, window):
+    p = window.open_presentation()
+    a = window.controller.assessment
+    shown = [r for r in a.regimens if r.status in ("eligible", "uncertain")]
+    defaults = [c for c in a.curves if c.model.default]
+    kinds = [page.kind for page in p.pages]
+    assert kinds[0] == "title" and kinds[-1] == "sources"
+    assert kinds.count("regimen") == len(shown)
+    assert kinds.count("risk") == len(defaults)
+    for i, r in enumerate(shown, start=1):
+        p.go_to(i)
+        assert r.info.name.replace("±", "±") in p.current_text()
+    risk = kinds.index("risk")
+    p.go_to(risk)
+    assert p.stack.currentWidget().findChild(QLabel) is not None
+    assert p.stack.currentWidget().findChildren(object, "presentationChart")
+    assert "Risk stratum" in p.current_text()
+    p.go_to(p.page_count - 1)
+    assert window.library.digest[:32] in p.all_text() and "Sources" in p.current_text()
+
+
+def test_no_identifier_on_any_page(qtbot, window):
+    label = window.controller.patient["case_label"]
+    assert label
+    p = window.open_presentation()
+    text = p.all_text()
+    assert label not in text
+    assert "example_nodal_disease" not in text  # nor the file name
+    assert "Case summary (anonymised)" in text
+
+
+def test_type_is_large_and_zoom_keys_work(qtbot, window):
+    p = window.open_presentation()
+    qtbot.waitExposed(p)
+    label = p.stack.currentWidget().findChild(QLabel, "pageText")
+    assert label.font().pointSizeF() >= BODY_PT
+    assert p.indicator.font().pointSizeF() >= BODY_PT
+    qtbot.keyClick(p, Qt.Key_Plus, Qt.ControlModifier)
+    assert p.typography.zoom > 1
+    qtbot.keyClick(p, Qt.Key_Minus, Qt.ControlModifier)
+    qtbot.keyClick(p, Qt.Key_Minus, Qt.ControlModifier)
+    assert p.typography.zoom < 1
+    qtbot.keyClick(p, Qt.Key_0, Qt.ControlModifier)
+    assert p.typography.zoom == 1
+
+
+def test_bands_arriving_later_are_shown(qtbot, window, example_patient):
+    p = window.open_presentation()
+    with qtbot.waitSignal(window.controller.bands_ready, timeout=20000):
+        window.load_case(example_patient.replace(afp_ng_ml=100))
+    p.go_to([page.kind for page in p.pages].index("risk"))
+    assert "95% band" in p.current_text() and "still computing" not in p.current_text()

@@ -1,0 +1,90 @@
+"""The global exception hook and the band worker: errors are shown, the view stays usable."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from hccdecide.gui import app as app_module
+from hccdecide.patient import parse_text
+
+
+class FakeBox:
+    shown: list["FakeBox"] = []
+    Critical = 3
+
+    def __init__(self, icon, title, text):
+        self.title, self.text, self.details = title, text, ""
+
+    def setDetailedText(self, text):  # noqa: N802 - Qt spelling
+        self.details = text
+
+    def exec(self):
+        FakeBox.shown.append(self)
+        return 0
+
+
+def test_exception_hook_shows_a_readable_message(qapp, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    monkeypatch.setattr(app_module, "QMessageBox", FakeBox)
+    FakeBox.shown.clear()
+    app_module.install_exception_hook(qapp)
+    try:
+        raise ValueError("boom in a slot")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    (box,) = FakeBox.shown
+    assert box.title == "Unexpected error"
+    assert "ValueError: boom in a slot" in box.text and "unchanged" in box.text
+    assert "Traceback" in box.details
+    assert "boom in a slot" in capsys.readouterr().err
+
+
+def test_bands_arrive_and_the_busy_indicator_hides(qtbot, window, example_patient):
+    window.tabs.setCurrentWidget(window.risk)
+    with qtbot.waitSignal(window.controller.bands_started, timeout=5000):
+        with qtbot.waitSignal(window.controller.bands_ready, timeout=20000) as blocker:
+            window.load_case(example_patient.replace(alt_u_l=20))
+            assert window.risk.busy.isVisibleTo(window)  # shown while the worker runs
+    assert blocker.args[0] and window.controller.bands == blocker.args[0]
+    qtbot.waitUntil(lambda: not window.risk.busy.isVisibleTo(window))
+    assert "95% band" in window.risk.prediction.text()
+
+
+def test_a_late_band_for_an_older_patient_is_dropped(qtbot, window, example_patient):
+    c = window.controller
+    with qtbot.waitSignal(c.bands_ready, timeout=20000):
+        window.load_case(example_patient.replace(alt_u_l=20))
+        window.load_case(example_patient.replace(alt_u_l=80))  # supersedes the first job
+    assert c.assessment.patient["alt_u_l"] == 80
+    c.wait_for_workers(10000)
+    qtbot.wait(50)  # let any queued result of the first job arrive, and be dropped
+    assert c.bands.keys() == set(range(len(c.assessment.curves)))
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """QTest types ASCII only; other characters go in as key events carrying just their text."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.KeyPress, 0, Qt.NoModifier, ch))
+
+
+@pytest.mark.parametrize("text", ["abc", "1e999", "-5", "12,5,3", "  ", "٣", "NaN"])
+def test_odd_text_in_number_fields_never_crashes(qtbot, window, text):
+    """Typing commits each valid prefix at once; what remains is either that value or a named error."""
+    for key in ("afp_ng_ml", "bilirubin_umol_l", "tumour_count"):
+        editor = window.form.editor(key)
+        editor.editor.selectAll()
+        type_text(qtbot, editor.editor, text)
+        value = window.controller.patient[key]
+        if editor.error.isVisibleTo(window):
+            assert key in editor.error.text()
+            assert value is None or isinstance(value, (int, float))  # the last valid value, kept
+        else:
+            assert value == parse_text(key, editor.editor.text())
+    assert window.controller.assessment.patient == window.controller.patient
