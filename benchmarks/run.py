@@ -19,13 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "resources" / "cases" / "example_nodal_disease.json"
 
 STARTUP_SNIPPET = r"""
-import time; t0 = time.perf_counter()
-import os, sys
+import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from hccdecide.gui.app import create_window
 w = create_window(sys.argv[1]); w.show(); app.processEvents()
-print(time.perf_counter() - t0)
+print("shown", flush=True)
 w.controller.mark_saved(); w.controller.wait_for_workers(5000)
 """
 
@@ -46,16 +45,18 @@ def line(name: str, values_ms: list[float], budget_ms: float) -> None:
 
 
 def startup() -> None:
+    """Launch -> first paint with the example case, seen from outside: interpreter start included,
+    the shutdown (which waits for the band worker) excluded."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     runs = []
-    for _ in range(3):
+    for _ in range(5):
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", STARTUP_SNIPPET, str(CASE)], env=env,
-                             capture_output=True, text=True, check=True, cwd=ROOT)
-        wall = time.perf_counter() - t
-        runs.append(float(out.stdout.strip().splitlines()[-1]) * 1000)
-    line("window shown with case (in-process)", runs, 1000)
-    print(f"{'':42} (whole process incl. interpreter start: {wall:.2f} s)")
+        child = subprocess.Popen([sys.executable, "-c", STARTUP_SNIPPET, str(CASE)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        if child.stdout.readline().strip() == "shown":
+            runs.append((time.perf_counter() - t) * 1000)
+        child.communicate()
+    line("launch -> window shown with case", runs, 1000)
 
 
 def core() -> None:

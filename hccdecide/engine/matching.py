@@ -163,7 +163,15 @@ def population_warnings(bounds: list[Bound], facts: Mapping[str, Any]) -> tuple[
     return tuple(out)
 
 
+NO_CHECKABLE_CRITERIA = ("the source gives no patient-level criterion that can be checked, "
+                         "so whether this patient fits cannot be judged from the data")
+
+
 def match_study(study: Study, derived: Derived) -> StudyMatch:
     results = tuple(evaluate_criterion(c, derived.facts) for c in study.criteria)
-    return StudyMatch(study, study_status(results), results,
-                      population_warnings(study.population_bounds, derived.facts))
+    warnings = population_warnings(study.population_bounds, derived.facts)
+    status = study_status(results)
+    if all(r.status == TO_CONFIRM for r in results):
+        # "eligible" would claim a fit nothing was checked against
+        status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
+    return StudyMatch(study, status, results, warnings)

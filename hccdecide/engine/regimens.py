@@ -2,7 +2,8 @@
 
 Ranking: eligible before uncertain before ineligible; then evidence level (randomised > prospective >
 retrospective); then sample size. Outcome figures are listed per study with their source location;
-the range is only a summary of those figures (min–max), never a pooled estimate.
+the range is only a summary of those figures (min–max), never a pooled estimate, and it spans only the
+studies with the patient's best status (eligible, else uncertain, else ineligible); the others stay listed.
 """
 from __future__ import annotations
 
@@ -75,13 +76,33 @@ class OutcomeRow:
         return "%" if self.measure == "rate" else "months"
 
     @property
+    def range_basis(self) -> str:
+        """The patient's best status among the studies with a figure; only those studies span the range,
+        so a study the patient does not fit never widens the expectation of one they do fit."""
+        return min((f.status for f in self.figures), key=STATUS_RANK.__getitem__)
+
+    @property
+    def range_figures(self) -> tuple[Figure, ...]:
+        return tuple(f for f in self.figures if f.status == self.range_basis)
+
+    @property
+    def range_note(self) -> str:
+        """Empty when every figure spans the range; otherwise which studies it comes from."""
+        if self.range_basis == ELIGIBLE:
+            left_out = len(self.figures) - len(self.range_figures)
+            return f"from eligible studies only ({left_out} other figure(s) listed)" if left_out else ""
+        if self.range_basis == UNCERTAIN:
+            return "no eligible study: range from studies whose fit is uncertain"
+        return "no eligible or uncertain study: range from studies the patient does not fit"
+
+    @property
     def value_range(self) -> tuple[float, float] | None:
-        values = [f.outcome.estimate.value for f in self.figures if f.outcome.estimate.value is not None]
+        values = [f.outcome.estimate.value for f in self.range_figures if f.outcome.estimate.value is not None]
         return (min(values), max(values)) if values else None
 
     @property
     def any_not_reached(self) -> bool:
-        return any(not f.outcome.estimate.reached for f in self.figures)
+        return any(not f.outcome.estimate.reached for f in self.range_figures)
 
 
 @dataclass(frozen=True)

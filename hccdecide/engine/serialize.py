@@ -85,7 +85,8 @@ def outcome_row_json(row: OutcomeRow) -> dict[str, Any]:
     return {
         "label": row.label, "endpoint": row.endpoint, "measure": row.measure,
         "at_months": row.at_months, "unit": row.unit, "range": list(rng) if rng else None,
-        "any_not_reached": row.any_not_reached,
+        "any_not_reached": row.any_not_reached, "range_basis": row.range_basis,
+        "range_note": row.range_note,
         "figures": [{"study": f.study.id, "arm": f.arm.label, "status": f.status,
                      **estimate_json(f.outcome.estimate), "definition": f.outcome.definition,
                      "population": f.outcome.population, "time_origin": f.outcome.time_origin,

@@ -43,7 +43,8 @@ def _regimen_lines(a: Assessment) -> list[str]:
             rng = row.value_range
             if rng:
                 span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
-                lines.append(f"      {row.label:40} {span} {row.unit} ({len(row.figures)} figure(s))")
+                note = f"; {row.range_note}" if row.range_note else ""
+                lines.append(f"      {row.label:40} {span} {row.unit} ({len(row.figures)} figure(s){note})")
     return lines
 
 

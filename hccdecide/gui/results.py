@@ -30,7 +30,8 @@ def range_text(row: OutcomeRow) -> str:
     """The span of a row's figures across studies ("17–26 months"); a summary, never a pooled value."""
     rng = row.value_range
     span = "—" if rng is None else (f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}")
-    return f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else "")
+    text = f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else "")
+    return text + (f" — {row.range_note}" if row.range_note else "")
 
 
 def fmt_estimate(est, unit: str) -> str:

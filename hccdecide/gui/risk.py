@@ -227,7 +227,10 @@ class RiskPanel(QWidget):
         self.prediction.setText(prediction_html(c, band) + f"<br><span style='font-size:small'>Patient is "
                                 f"<span style='color:{STATUS_COLOUR[status]}'>{status}</span> for {escape(c.study.short_name)}; "
                                 f"source {escape(c.study.source_citation)}: {escape(c.model.location)}</span>")
-        self.warnings.setText("".join(f"<span style='color:#b45309'>⚠ {escape(w)}</span><br>" for w in c.warnings))
+        about = (f"<span style='color:#334155'>ℹ About this model: {escape(c.model.note)}</span><br>"
+                 if c.model.note else "")
+        self.warnings.setText(about + "".join(f"<span style='color:#b45309'>⚠ {escape(w)}</span><br>"
+                                              for w in c.warnings))
         self.factors.show_curve(c)
         self._draw(c, band)
 

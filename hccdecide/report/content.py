@@ -102,7 +102,8 @@ def fmt_range(row: OutcomeRow) -> str:
         return "not reached"
     unit = "%" if row.unit == "%" else " months"
     span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
-    return span + unit + (" (some not reached)" if row.any_not_reached else "")
+    text = span + unit + (" (some not reached)" if row.any_not_reached else "")
+    return text + (f" — {row.range_note}" if row.range_note else "")
 
 
 def fmt_ci(ci: tuple[float, float] | None) -> str:
@@ -411,6 +412,8 @@ class _Builder:
             tones.append({True: BAD, False: GOOD, None: OPEN}[s.adverse_level])
         self.add(Table(("Factor (comparison vs reference)", "Patient", "HR (95% CI)", "p", "Timing", "Use"),
                        tuple(frows), (0.34, 0.1, 0.15, 0.08, 0.11, 0.22), tone_column=1, tones=tuple(tones)))
+        if c.model.note:
+            self.add(Note(f"About this model: {c.model.note}", "info"))
         for w in c.warnings:
             self.add(Note(w, "warning"))
         if self.charts:

@@ -232,3 +232,18 @@ def test_adding_no_nodes_to_listed_non_regional_stations_keeps_m1_decided(librar
     after = derive(Patient.from_dict({"lnm_stations": ["inguinal"], "lnm_present": False})).facts
     assert evaluate_rule(rule, before).status == MET
     assert evaluate_rule(rule, after).status != UNKNOWN
+
+
+def test_a_study_with_no_checkable_criterion_is_uncertain_not_eligible(library):
+    # Komiyama 2025 (meta-analysis) records no patient-level criterion: nothing was checked, so the
+    # study must not claim the patient fits, whatever the patient.
+    from hccdecide.engine.matching import NO_CHECKABLE_CRITERIA, match_study
+
+    study = library.study("komiyama2025_sbrt_tace_meta")
+    for values in ({}, {"ecog": 0, "child_pugh_score": 5}):
+        m = match_study(study, derive(Patient.from_dict(values)))
+        assert m.status == "uncertain"
+        assert NO_CHECKABLE_CRITERIA in m.warnings
+    # a study with a decidable criterion is unaffected
+    yan = match_study(library.study("yan2025_lnm"), derive(Patient.from_dict({})))
+    assert NO_CHECKABLE_CRITERIA not in yan.warnings

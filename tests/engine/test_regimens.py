@@ -69,12 +69,27 @@ def test_every_outcome_figure_carries_its_location(oligo_assessment):
     assert all(f.outcome.location.strip() for f in figures)
 
 
-def test_outcome_range_spans_the_figures(oligo_assessment):
+def test_outcome_range_spans_the_figures_of_the_best_fitting_studies(oligo_assessment):
+    rank = {"eligible": 0, "uncertain": 1, "ineligible": 2}
     for r in oligo_assessment.regimens:
         for row in r.outcomes:
-            values = [f.outcome.estimate.value for f in row.figures if f.outcome.estimate.value is not None]
+            best = min((f.status for f in row.figures), key=rank.__getitem__)
+            values = [f.outcome.estimate.value for f in row.figures
+                      if f.status == best and f.outcome.estimate.value is not None]
             if values:
                 assert row.value_range == (min(values), max(values))
+
+
+def test_an_ineligible_study_does_not_widen_the_range_of_eligible_ones():
+    # Example nodal case: RT + TKI has ORR 38% from RTOG 1112 (eligible) and 52.3% from Zhai 2025
+    # (ineligible). Both stay listed; only the eligible study spans the expected range.
+    a = assess(Patient.from_file(cases_dir() / "example_nodal_disease.json"))
+    rt_tki = next(r for r in a.regimens if r.info.key == "rt_tki")
+    orr = next(row for row in rt_tki.outcomes if row.endpoint == "ORR")
+    assert {(f.study.id, f.status, f.outcome.estimate.value) for f in orr.figures} == {
+        ("dawson2025_rtog1112_sbrt_sorafenib", "eligible", 38.0), ("zhai2025_sorafenib_rt_vtt", "ineligible", 52.3)}
+    assert orr.value_range == (38.0, 38.0)
+    assert orr.range_basis == "eligible" and "eligible studies only" in orr.range_note
 
 
 def test_rtog1112_benefit_against_sorafenib_alone(library):

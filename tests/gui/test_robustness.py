@@ -88,3 +88,11 @@ def test_odd_text_in_number_fields_never_crashes(qtbot, window, text):
         else:
             assert value == parse_text(key, editor.editor.text())
     assert window.controller.assessment.patient == window.controller.patient
+
+
+def test_the_risk_panel_shows_what_the_model_is_made_of(qtbot, window, example_patient):
+    # Yan Table 2 fits eight covariates on 28 deaths; that caveat must sit next to the curve.
+    window.tabs.setCurrentWidget(window.risk)
+    window.load_case(example_patient)
+    text = window.risk.warnings.text()
+    assert "About this model" in text and "28 deaths" in text
