@@ -81,15 +81,19 @@ def test_outcome_range_spans_the_figures_of_the_best_fitting_studies(oligo_asses
 
 
 def test_an_ineligible_study_does_not_widen_the_range_of_eligible_ones():
-    # Example nodal case: RT + TKI has ORR 38% from RTOG 1112 (eligible) and 52.3% from Zhai 2025
-    # (ineligible). Both stay listed; only the eligible study spans the expected range.
+    # Example nodal case: RT + TKI has a median OS of 15.8 months from RTOG 1112 (eligible), 19.45 from
+    # the Chen 2022 meta-analysis (uncertain) and 16.5 from Zhai 2025 (ineligible). All stay listed; only
+    # the eligible study spans the expected range. (RTOG 1112's 38% is a response of the vascular
+    # invasion only, stored as VASCULAR_RESPONSE, so it is no longer in the ORR row.)
     a = assess(Patient.from_file(cases_dir() / "example_nodal_disease.json"))
     rt_tki = next(r for r in a.regimens if r.info.key == "rt_tki")
-    orr = next(row for row in rt_tki.outcomes if row.endpoint == "ORR")
-    assert {(f.study.id, f.status, f.outcome.estimate.value) for f in orr.figures} == {
-        ("dawson2025_rtog1112_sbrt_sorafenib", "eligible", 38.0), ("zhai2025_sorafenib_rt_vtt", "ineligible", 52.3)}
-    assert orr.value_range == (38.0, 38.0)
-    assert orr.range_basis == "eligible" and "eligible studies only" in orr.range_note
+    mos = next(row for row in rt_tki.outcomes if row.endpoint == "OS" and row.measure == "median")
+    assert {(f.study.id, f.status, f.outcome.estimate.value) for f in mos.figures} == {
+        ("dawson2025_rtog1112_sbrt_sorafenib", "eligible", 15.8),
+        ("chen2022_ebrt_sorafenib_meta", "uncertain", 19.45),
+        ("zhai2025_sorafenib_rt_vtt", "ineligible", 16.5)}
+    assert mos.value_range == (15.8, 15.8)
+    assert mos.range_basis == "eligible" and "eligible studies only" in mos.range_note
 
 
 def test_rtog1112_benefit_against_sorafenib_alone(library):

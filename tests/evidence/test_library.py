@@ -229,3 +229,20 @@ def test_luo_arm_size_conflict_is_recorded(library):
 def test_wang_protocol_has_no_outcomes(library):
     wang = library.study("wang2025_oligoprogression")
     assert wang.is_protocol and wang.arms and all(not a.outcomes for a in wang.arms)
+
+
+def test_vascular_responses_are_not_stored_as_tumour_orr(library):
+    # Kang 2026 Table 4 (RTOG 1112, MVI response 9% vs 38%); Pan 2024 Discussion (thrombus ORR 33.3%, DCR 93.3%)
+    rtog = library.study("dawson2025_rtog1112_sbrt_sorafenib")
+    vascular = {(a.id, o.estimate.value) for a in rtog.arms for o in a.outcomes if o.endpoint == "VASCULAR_RESPONSE"}
+    assert vascular == {("sorafenib", 9.0), ("sbrt_sorafenib", 38.0)}
+    assert not any(o.endpoint == "ORR" for a in rtog.arms for o in a.outcomes)
+    pan = {(o.endpoint, o.estimate.value) for o in library.study("pan2024_periop_mvi").arms[0].outcomes}
+    assert {("VASCULAR_RESPONSE", 33.3), ("VASCULAR_DCR", 93.3)} <= pan
+    assert ("ORR", 33.3) not in pan and ("DCR", 93.3) not in pan
+
+
+def test_guo_both_arms_received_rt(library):
+    # Kang 2026 Table 3: both sequences include EBRT 50 Gy to primary and thrombus; only the order differs
+    arms = library.study("guo2022_rt_tace_pvtt").arms
+    assert all(a.regimen_key == "rt_mvi" and a.regimen.dose_gy == 50 and a.regimen.tace for a in arms)
