@@ -229,6 +229,8 @@ def derive(p: Patient) -> Derived:
     facts = {key: p.values.get(key) for key in VARIABLES if key not in derived}
     facts.update(_implied(p))
     facts.update(derived)
+    if lnm_present and not p["lnm_present"]:
+        facts["lnm_present"] = True  # the stations decided it (see the conflict note)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     return Derived(facts, cp, bclc, mvi, nodal, olig, uln_used, tuple(notes))

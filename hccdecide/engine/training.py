@@ -35,6 +35,7 @@ class StudyReason:
     short_name: str
     status: str
     criteria: tuple[CriterionResult, ...]
+    warnings: tuple[str, ...] = ()  # e.g. a value outside the range the study treated
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class TrainingFeedback:
 
 def _study_reasons(regimen) -> tuple[StudyReason, ...]:
     return tuple(StudyReason(m.study.id, m.study.short_name, m.status,
-                             tuple(c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)))
+                             tuple(c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)), m.warnings)
                  for m in regimen.matches)
 
 

@@ -62,7 +62,9 @@ def mvi_text(a: Assessment) -> str:
 def nodes_text(a: Assessment) -> str:
     n = a.derived.nodal
     flag = " <span style='color:#b45309'>(override)</span>" if n.overridden else ""
-    return f"<b>Nodal location: {_v(n.location)}</b>{flag} — {escape(n.reason)}"
+    notes = "".join(f"<br><span style='color:#b45309'>⚠ {escape(note.text)}</span>"
+                    for note in a.derived.notes if note.key == "lnm_present")
+    return f"<b>Nodal location: {_v(n.location)}</b>{flag} — {escape(n.reason)}{notes}"
 
 
 def ehs_text(a: Assessment) -> str:

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTree
 
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, level_label
-from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
+from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
+                                       StudyMatch)
 from hccdecide.engine.regimens import ENDPOINT_LABEL, OutcomeRow, RegimenResult
+from hccdecide.variables import VARIABLES
 
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
                  MET: "#15803d", NOT_MET: "#b91c1c", UNKNOWN: "#b45309", TO_CONFIRM: "#1d4ed8"}
@@ -24,6 +26,17 @@ def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
     font = QFont(item.font(column))
     font.setBold(True)
     item.setFont(column, font)
+
+
+def study_headline(m: StudyMatch) -> str:
+    """Why a study has its status, in one line: the failed criteria, else the missing values."""
+    failed = [c.criterion.label for c in m.with_status(NOT_MET)]
+    if failed:
+        more = f" (+{len(failed) - 2} more)" if len(failed) > 2 else ""
+        return "not met: " + "; ".join(failed[:2]) + more
+    if m.missing:
+        return "needs: " + ", ".join(VARIABLES[v].label for v in m.missing)
+    return level_label(m.study)
 
 
 def range_text(row: OutcomeRow) -> str:
@@ -107,9 +120,7 @@ class ChecklistTree(QTreeWidget):
         for m in r.matches:
             top = QTreeWidgetItem([f"{m.study.short_name} — {DESIGN_LABEL[m.study.design]}, n = {m.study.n or '?'}"])
             badge(top, 1, m.status)
-            missing = ", ".join(m.missing)
-            top.setText(2, (f"missing: {missing}" if missing else level_label(m.study))
-                        + ("  · " + " · ".join(m.warnings) if m.warnings else ""))
+            top.setText(2, study_headline(m) + ("  · " + " · ".join(m.warnings) if m.warnings else ""))
             top.setText(3, m.study.source_citation)
             for c in m.criteria:
                 label = c.criterion.label + ("  [implied by study setting]" if c.criterion.from_list == "setting" else "")

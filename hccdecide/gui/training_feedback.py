@@ -53,7 +53,8 @@ def regimen_html(r: RegimenFeedback) -> str:
             detail = "".join(f"<li>{'✗ not met' if c.status == NOT_MET else '? unknown'}: {escape(c.criterion.label)}"
                              f" — <i>{escape(c.reason)}</i></li>" for c in sr.criteria)
             detail = f"<ul>{detail}</ul>" if detail else "no criterion decides against it"
-        items.append(f"<li><b>{escape(sr.short_name)}</b> {_status(sr.status)}: {detail}</li>")
+        caution = "".join(f"<br><span style='color:#b45309'>⚠ {escape(w)}</span>" for w in sr.warnings)
+        items.append(f"<li><b>{escape(sr.short_name)}</b> {_status(sr.status)}: {detail}{caution}</li>")
     return head + f"<ul>{''.join(items)}</ul>"
 
 

@@ -42,9 +42,29 @@ def test_liver_values_update_child_pugh_text(qtbot, empty_window):
     assert w.controller.dirty
 
 
+def erase(qtbot, window, key: str) -> None:
+    """Empty a text field as a user would (select all, Delete)."""
+    edit = window.form.editor(key).editor
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key_Delete)
+
+
+def untick_all_stations(window) -> None:
+    stations = window.form.editor("lnm_stations").editor
+    for i in range(stations.count()):
+        stations.item(i).setCheckState(Qt.Unchecked)
+
+
+def no_nodal_disease(qtbot, window) -> None:
+    untick_all_stations(window)
+    for key in ("lnm_count", "lnm_volume_cc"):
+        erase(qtbot, window, key)
+    choose(window, "lnm_present", False)
+
+
 def test_no_nodal_disease_makes_yan_ineligible(qtbot, window):
     assert regimen_row(window, "rt_systemic_nodal").text(0) == "ELIGIBLE"
-    choose(window, "lnm_present", False)
+    no_nodal_disease(qtbot, window)
     qtbot.waitUntil(lambda: regimen_row(window, "rt_systemic_nodal").text(0) == "INELIGIBLE")
     assert window.controller.assessment.match("yan2025_lnm").status == "ineligible"
 
@@ -60,6 +80,24 @@ def test_selecting_a_regimen_shows_its_checklist(qtbot, window):
     rows = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
     assert rows["Aged 18 or over"] == "✓ met"
     assert "Yan 2025" in window.results.detail.title.text() or "nodal" in window.results.detail.title.text()
+
+
+def test_an_ineligible_study_row_names_the_failed_criterion(qtbot, window):
+    no_nodal_disease(qtbot, window)
+    qtbot.waitUntil(lambda: regimen_row(window, "rt_systemic_nodal").text(0) == "INELIGIBLE")
+    window.results.regimen_list.setCurrentItem(regimen_row(window, "rt_systemic_nodal"))
+    checklist = window.results.detail.checklist
+    qtbot.waitUntil(lambda: checklist.topLevelItemCount() == 1)
+    failed = [c.criterion.label for c in window.controller.assessment.match("yan2025_lnm").with_status("not_met")]
+    assert failed
+    assert checklist.topLevelItem(0).text(2).startswith("not met: " + failed[0])
+
+
+def test_no_nodes_ticked_while_stations_are_listed_is_flagged_not_hidden(qtbot, window):
+    choose(window, "lnm_present", False)  # the example still lists its stations
+    qtbot.waitUntil(lambda: any(n.key == "lnm_present" for n in window.controller.assessment.derived.notes))
+    assert regimen_row(window, "rt_systemic_nodal").text(0) == "ELIGIBLE"  # the stations decide
+    assert "stations used" in window.form.derived_labels["Lymph nodes"].text()
 
 
 def test_letters_in_afp_show_a_message_and_keep_the_case(qtbot, window):
