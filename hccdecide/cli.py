@@ -46,21 +46,30 @@ def _load_case(path: str):
     return Patient.from_file(path)
 
 
-def _cmd_assess(args: argparse.Namespace) -> int:
-    from hccdecide.engine.assessment import assess, bands_for
-    from hccdecide.engine.serialize import assessment_json
-    from hccdecide.engine.summary import summary_text
+def _assess_case(path: str):
+    """The assessment of a case file, or the exit status after a message naming what was wrong."""
+    from hccdecide.engine.assessment import assess
 
     try:
-        patient = _load_case(args.case)
+        patient = _load_case(path)
     except PatientError as err:
-        print(f"error in {args.case}: {err}", file=sys.stderr)
+        print(f"error in {path}: {err}", file=sys.stderr)
         return 2
     try:
-        assessment = assess(patient)
+        return assess(patient)
     except EvidenceError as err:
         print(f"evidence library fault: {err}", file=sys.stderr)
         return 3
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from hccdecide.engine.assessment import bands_for
+    from hccdecide.engine.serialize import assessment_json
+    from hccdecide.engine.summary import summary_text
+
+    assessment = _assess_case(args.case)
+    if isinstance(assessment, int):
+        return assessment
     bands = {} if args.no_bands else bands_for(assessment.curves)
     if args.json:
         json.dump(assessment_json(assessment, bands), sys.stdout, indent=2, ensure_ascii=False)
@@ -73,19 +82,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     import time
 
-    from hccdecide.engine.assessment import assess, bands_for
+    from hccdecide.engine.assessment import bands_for
     from hccdecide.report import write_pdf
 
-    try:
-        patient = _load_case(args.case)
-    except PatientError as err:
-        print(f"error in {args.case}: {err}", file=sys.stderr)
-        return 2
-    try:
-        assessment = assess(patient)
-    except EvidenceError as err:
-        print(f"evidence library fault: {err}", file=sys.stderr)
-        return 3
+    assessment = _assess_case(args.case)
+    if isinstance(assessment, int):
+        return assessment
     started = time.perf_counter()
     bands = None if args.no_bands else bands_for(assessment.curves)
     try:

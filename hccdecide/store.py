@@ -20,13 +20,13 @@ import os
 import sqlite3
 import sys
 import time
-import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
 
 from hccdecide import __version__
+from hccdecide.atomic_file import write_atomically
 from hccdecide.errors import StoreError
 from hccdecide.patient import Patient
 
@@ -311,18 +311,7 @@ class CaseStore:
 
     def export_json(self, case_id: int, path: str | Path) -> Path:
         """Write the case as a flat JSON case file (atomically: a temporary file, then a rename)."""
-        text = self.load(case_id).to_json() + "\n"
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return target
+        return write_atomically(self.load(case_id).to_json() + "\n", path)
 
     # -- lifetime ------------------------------------------------------------------------------
     def close(self) -> None:

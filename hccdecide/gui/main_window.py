@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from hccdecide.atomic_file import write_atomically
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.errors import PatientError
@@ -206,10 +207,8 @@ class MainWindow(QMainWindow):
         return self._write_case(path.with_suffix(".json")) if path else False
 
     def _write_json(self, path: Path) -> bool:
-        tmp = path.with_suffix(path.suffix + ".tmp")
         try:
-            tmp.write_text(self.controller.patient.to_json() + "\n", encoding="utf-8")
-            tmp.replace(path)  # atomic: a crash never leaves half a file
+            write_atomically(self.controller.patient.to_json() + "\n", path)
         except OSError as err:
             dialogs.inform(self, "Case not written", f"Could not write {path}:\n{err}", "critical")
             return False

@@ -16,7 +16,7 @@ from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import RegimenResult
 from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
-from hccdecide.gui.results import range_text
+from hccdecide.engine.outcome_text import range_text
 from hccdecide.gui.risk import prediction_html, stage_text
 from hccdecide.variables import VARIABLES
 

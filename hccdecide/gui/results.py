@@ -10,7 +10,8 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, level_label
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
                                        StudyMatch)
-from hccdecide.engine.regimens import ENDPOINT_LABEL, OutcomeRow, RegimenResult
+from hccdecide.engine.outcome_text import estimate_text, range_text
+from hccdecide.engine.regimens import ENDPOINT_LABEL, RegimenResult
 from hccdecide.variables import VARIABLES
 
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
@@ -39,22 +40,8 @@ def study_headline(m: StudyMatch) -> str:
     return level_label(m.study)
 
 
-def range_text(row: OutcomeRow) -> str:
-    """The span of a row's figures across studies ("17–26 months"); a summary, never a pooled value."""
-    rng = row.value_range
-    span = "—" if rng is None else (f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}")
-    text = f"{span} {row.unit}" + (" (some not reached)" if row.any_not_reached else "")
-    return text + (f" — {row.range_note}" if row.range_note else "")
-
-
 def fmt_estimate(est, unit: str) -> str:
-    if not est.reached:
-        return "not reached"
-    text = f"{est.value:g}{'%' if unit == '%' else ' mo'}"
-    if est.ci:
-        level = "" if est.ci_level == 95 else f"{est.ci_level:g}% "
-        text += f" ({level}CI {est.ci[0]:g}–{est.ci[1]:g})"
-    return text
+    return estimate_text(est, unit, months="mo")  # short: the checklist columns are narrow
 
 
 class RegimenList(QTreeWidget):

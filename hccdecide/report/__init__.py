@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from hccdecide.atomic_file import write_atomically
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.uncertainty import Band
 from hccdecide.report.content import build_items, report_meta
@@ -46,6 +47,4 @@ def write_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band
     discussion_note : str
         Free text of the MDT discussion, printed under the disclaimer.
     """
-    from hccdecide.report.pdf import write_bytes_atomically
-
-    return write_bytes_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note), path)
+    return write_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note), path)

@@ -19,13 +19,14 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, evidence_level, level_label
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
                                        StudyMatch)
+from hccdecide.engine.outcome_text import estimate_text, range_text
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
-from hccdecide.engine.regimens import OutcomeRow, RegimenResult, row_label
+from hccdecide.engine.regimens import RegimenResult, row_label
 from hccdecide.engine.reported import ANALYSIS_LABEL
 from hccdecide.engine.serialize import DERIVED_KEYS, conventions
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.engine.uncertainty import Band
-from hccdecide.evidence.schema import Estimate, Factor, Study
+from hccdecide.evidence.schema import Factor, Study
 from hccdecide.patient import BOOLEAN, CHOICE, GROUPS, INTEGER, NUMBER, TEXT_LIST, FieldSpec, iter_fields
 from hccdecide.report.items import (BAD, CONFIRM, GOOD, OPEN, Figure, Heading, Item, KeyValueTable, Note,
                                     Paragraph, Table, plain_text)
@@ -86,24 +87,6 @@ def fmt_fact(key: str, value: Any) -> str:
     return f"{text} {unit}" if unit in ("Gy",) else text
 
 
-def fmt_estimate(est: Estimate, unit: str) -> str:
-    if not est.reached:
-        return "not reached"
-    text = f"{est.value:g}{'%' if unit == '%' else ' months'}"
-    if est.ci:
-        level = "" if est.ci_level == 95 else f"{est.ci_level:g}% "
-        text += f" ({level}CI {est.ci[0]:g}–{est.ci[1]:g})"
-    return text
-
-
-def fmt_range(row: OutcomeRow) -> str:
-    rng = row.value_range
-    if rng is None:
-        return "not reached"
-    unit = "%" if row.unit == "%" else " months"
-    span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
-    text = span + unit + (" (some not reached)" if row.any_not_reached else "")
-    return text + (f" — {row.range_note}" if row.range_note else "")
 
 
 def fmt_ci(ci: tuple[float, float] | None) -> str:
@@ -300,8 +283,8 @@ class _Builder:
             for i, f in enumerate(row.figures):
                 who = f"{self.cite(f.study)} · {f.arm.label}" + ("" if f.status == ELIGIBLE else f" ({f.status})")
                 origin = f"; from {f.outcome.time_origin}" if f.outcome.time_origin else ""
-                rows.append((row.label if i == 0 else "", fmt_range(row) if i == 0 else "",
-                             fmt_estimate(f.outcome.estimate, row.unit) + origin, who,
+                rows.append((row.label if i == 0 else "", range_text(row) if i == 0 else "",
+                             estimate_text(f.outcome.estimate, row.unit) + origin, who,
                              f"{f.study.source_citation}: {f.outcome.location}"))
         if rows:
             self.add(Table(("Outcome", "Range", "Figure", "Study · arm", "Source location"), tuple(rows),
@@ -312,7 +295,7 @@ class _Builder:
             rows = []
             for b in r.benefits:
                 c = b.comparison
-                ref = "; ".join(f"{row_label(o.endpoint, o.measure, o.at_months)} {fmt_estimate(o.estimate, o.unit)}"
+                ref = "; ".join(f"{row_label(o.endpoint, o.measure, o.at_months)} {estimate_text(o.estimate, o.unit)}"
                                 for o in b.control.outcomes if o.endpoint == c.endpoint) or "not reported"
                 est = c.estimate
                 effect = f"{c.measure} {num(est.value)}" + (f" ({fmt_ci(est.ci)})" if est.ci else "")

@@ -7,8 +7,6 @@ page carries a footer (app and evidence version, page x of y, the case label unl
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -297,21 +295,3 @@ def render_pdf(items: Iterable[Item], meta: Mapping[str, str] | None = None) -> 
     doc.build(flowables(items, doc.width),
               canvasmaker=_numbered_canvas(meta.get("footer", "hccdecide"), meta.get("case", "")))
     return buf.getvalue()
-
-
-def write_bytes_atomically(data: bytes, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename (no half-written PDF).
-
-    The file gets the usual permissions (0666 less the umask), like any file the user saves.
-    """
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
