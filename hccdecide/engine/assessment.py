@@ -40,6 +40,13 @@ class Assessment:
                      and c.model.endpoint == endpoint and c.model.default), None)
 
 
+    def other_stage(self, c: CurveEstimate) -> CurveEstimate | None:
+        """The same model's estimate at the other stage (before treatment <-> after response), if any,
+        so the two can be read side by side."""
+        return next((o for o in self.curves if o.study.id == c.study.id and o.model.id == c.model.id
+                     and o.stage != c.stage), None)
+
+
 def _has_post_treatment_data(patient: Patient) -> bool:
     return any(patient.known(k) for k in ("response", "afp_reduction_pct", "pathological_response"))
 

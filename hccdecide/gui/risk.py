@@ -224,7 +224,8 @@ class RiskPanel(QWidget):
         band = self.bands.get(i)
         status = self.assessment.match(c.study.id).status
         self.stratum.setText(stratum_html(c))
-        self.prediction.setText(prediction_html(c, band) + f"<br><span style='font-size:small'>Patient is "
+        self.prediction.setText(prediction_html(c, band) + self._other_stage_html(c)
+                                + f"<br><span style='font-size:small'>Patient is "
                                 f"<span style='color:{STATUS_COLOUR[status]}'>{status}</span> for {escape(c.study.short_name)}; "
                                 f"source {escape(c.study.source_citation)}: {escape(c.model.location)}</span>")
         about = (f"<span style='color:#334155'>ℹ About this model: {escape(c.model.note)}</span><br>"
@@ -233,6 +234,15 @@ class RiskPanel(QWidget):
                                               for w in c.warnings))
         self.factors.show_curve(c)
         self._draw(c, band)
+
+    def _other_stage_html(self, c: CurveEstimate) -> str:
+        """The same model at the other stage, beside this one (two-stage use)."""
+        other = self.assessment.other_stage(c)
+        if other is None:
+            return ""
+        i = self.assessment.curves.index(other)
+        return (f"<br><span style='color:#334155'>Same model {escape(stage_text(other))}: "
+                f"{prediction_html(other, self.bands.get(i)).replace('<br>', ' · ')}</span>")
 
     def _ensure_charts(self):
         if self._charts is None:

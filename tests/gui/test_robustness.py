@@ -96,3 +96,21 @@ def test_the_risk_panel_shows_what_the_model_is_made_of(qtbot, window, example_p
     window.load_case(example_patient)
     text = window.risk.warnings.text()
     assert "About this model" in text and "28 deaths" in text
+
+
+def test_after_response_estimate_is_shown_beside_the_baseline_one(qtbot, window, example_patient):
+    # Yan PFS model: response SD/PD is a post-treatment factor (HR 3.60). Entering it adds an after-
+    # response estimate; viewing it shows the before-treatment one of the same model next to it.
+    window.tabs.setCurrentWidget(window.risk)
+    window.load_case(example_patient.replace(response="SD"))
+    box = window.risk.model_box
+    titles = [box.itemText(i) for i in range(box.count())]
+    after = next(i for i, t in enumerate(titles) if "PFS" in t and "after response" in t)
+    box.setCurrentIndex(after)
+    text = window.risk.prediction.text()
+    assert "Same model before treatment" in text
+    a = window.controller.assessment
+    c = a.curves[box.currentData()]
+    baseline = a.other_stage(c)
+    assert baseline.stage == "baseline" and baseline.model.id == c.model.id
+    assert c.median < (baseline.median or float("inf"))  # SD/PD shortens predicted PFS
