@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
     def __init__(self, library: Library, settings: QSettings | None = None, store_path: Path | None = None):
         super().__init__()
         self.library = library
+        self._loading_case = False
         self.app_settings = AppSettings(settings)
         self.settings = self.app_settings.q
         self.controller = CaseController(library, self)
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
 
     def _assessment_changed(self, a: Assessment) -> None:
         self.form.show_derived(derived_texts(a))
-        self.results.show_assessment(a)
+        self.results.show_assessment(a, new_case=self._loading_case)
         self.risk.show_assessment(a)
         conflicts = [n.text for n in a.derived.notes if n.kind == "conflict"]
         self.conflicts.setText("".join(f"⚠ {t}<br>" for t in conflicts))
@@ -162,7 +163,11 @@ class MainWindow(QMainWindow):
     # -- case files ------------------------------------------------------------------------
     def load_case(self, patient: Patient, path: Path | None = None, store_id: int | None = None) -> None:
         self.form.show_patient(patient)
-        self.controller.load_patient(patient, path, store_id)
+        self._loading_case = True  # the first assessment of a new case starts at the top regimen
+        try:
+            self.controller.load_patient(patient, path, store_id)
+        finally:
+            self._loading_case = False
 
     def _read_case(self, path: str | Path) -> Patient | None:
         """The case in ``path``, or None after telling the user why not (the open case is untouched)."""

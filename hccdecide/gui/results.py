@@ -59,8 +59,9 @@ class RegimenList(QTreeWidget):
         self.regimens: tuple[RegimenResult, ...] = ()
         self.currentItemChanged.connect(self._changed)
 
-    def show_regimens(self, regimens: tuple[RegimenResult, ...]) -> None:
-        selected = self.current_key()
+    def show_regimens(self, regimens: tuple[RegimenResult, ...], keep_selection: bool = True) -> None:
+        """List the regimens; an edit keeps the one being read, a new case starts at the best-supported."""
+        selected = self.current_key() if keep_selection else None
         self.blockSignals(True)
         self.clear()
         self.regimens = regimens
@@ -257,5 +258,5 @@ class ResultsPanel(QSplitter):
         self.setStretchFactor(1, 3)
         self.regimen_list.regimen_selected.connect(self.detail.show_regimen)
 
-    def show_assessment(self, a: Assessment) -> None:
-        self.regimen_list.show_regimens(a.regimens)
+    def show_assessment(self, a: Assessment, new_case: bool = False) -> None:
+        self.regimen_list.show_regimens(a.regimens, keep_selection=not new_case)

@@ -164,3 +164,15 @@ def test_form_uses_two_columns_when_wide(qtbot, window):
     qtbot.waitUntil(lambda: window.form.columns == 2)
     window.split.setSizes([450, 1050])
     qtbot.waitUntil(lambda: window.form.columns == 1)
+
+
+def test_a_new_case_starts_at_the_best_supported_regimen_and_an_edit_keeps_the_choice(qtbot, window,
+                                                                                      example_patient):
+    regimens = window.results.regimen_list
+    regimens.setCurrentItem(regimen_row(window, "rt_systemic_nodal"))
+    type_into(qtbot, window, "afp_ng_ml", "900")
+    qtbot.waitUntil(lambda: window.controller.patient["afp_ng_ml"] == 900)
+    assert regimens.current_key() == "rt_systemic_nodal"  # an edit keeps what is being read
+    window.controller.mark_saved()
+    window.load_case(example_patient)
+    assert regimens.current_key() == window.controller.assessment.regimens[0].info.key
