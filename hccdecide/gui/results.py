@@ -106,7 +106,8 @@ class ChecklistTree(QTreeWidget):
         if r is None:
             return
         for m in r.matches:
-            top = QTreeWidgetItem([f"{m.study.short_name} — {DESIGN_LABEL[m.study.design]}, n = {m.study.n or '?'}"])
+            top = QTreeWidgetItem([f"{m.study.short_name} — {DESIGN_LABEL[m.study.design]}, "
+                                   + (f"n = {m.study.n}" if m.study.n else "n not given")])
             badge(top, 1, m.status)
             top.setText(2, study_headline(m) + ("  · " + " · ".join(m.warnings) if m.warnings else ""))
             top.setText(3, m.study.source_citation)
