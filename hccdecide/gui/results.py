@@ -145,7 +145,12 @@ class OutcomeTree(QTreeWidget):
             note = "Open protocol: no results yet." if r.open_trials else "No outcomes reported."
             self.addTopLevelItem(QTreeWidgetItem([note]))
         for row in r.outcomes:
-            top = QTreeWidgetItem([row.label, range_text(row), f"{len(row.figures)} figure(s)"])
+            studies = ", ".join(dict.fromkeys(f.study.short_name for f in row.figures))
+            top = QTreeWidgetItem([row.label, range_text(row), studies])
+            top.setToolTip(1, range_text(row))
+            if row.range_basis != ELIGIBLE:  # no study the patient fits: read with caution
+                for col in range(3):
+                    top.setForeground(col, QBrush(QColor("#6b7280")))
             for fig in row.figures:
                 child = QTreeWidgetItem(["", fmt_estimate(fig.outcome.estimate, row.unit),
                                          f"{fig.study.short_name} · {fig.arm.label}",

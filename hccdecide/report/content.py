@@ -249,8 +249,9 @@ class _Builder:
         self.add(Heading("3 Regimens", 1), Paragraph(
             "Each regimen gathers the studies that support it. Ranking: eligible before uncertain before "
             "ineligible, then evidence level (randomised > prospective > retrospective), then sample size. "
-            "An outcome range is the lowest and highest figure reported across the supporting studies; it is "
-            "never a pooled estimate. Regimens for which the patient is ineligible in every study are only "
+            "An outcome range is the lowest and highest figure from the studies the patient fits best "
+            "(eligible, else uncertain, else ineligible); every figure is still listed with its study, and "
+            "a range is never a pooled estimate. Regimens for which the patient is ineligible in every study are only "
             "listed here."))
         rows, tones = [], []
         for r in a.regimens:

@@ -176,3 +176,22 @@ def test_a_new_case_starts_at_the_best_supported_regimen_and_an_edit_keeps_the_c
     window.controller.mark_saved()
     window.load_case(example_patient)
     assert regimens.current_key() == window.controller.assessment.regimens[0].info.key
+
+
+def test_outcomes_tab_lists_every_figure_but_ranges_only_the_studies_the_patient_fits(qtbot, window):
+    # Example nodal case, RT + TKI: median OS 15.8 (RTOG 1112, eligible) spans the range; Chen 2022
+    # (19.45, uncertain) and Zhai 2025 (16.5, ineligible) are listed beneath it with their status.
+    window.results.regimen_list.setCurrentItem(regimen_row(window, "rt_tki"))
+    tree = window.results.detail.outcomes
+    rows = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
+    median_os = rows["Median overall survival"]
+    assert median_os.text(1).startswith("15.8 months — from eligible studies only")
+    figures = {median_os.child(i).text(2).split(" · ")[0]: (median_os.child(i).text(0), median_os.child(i).text(1))
+               for i in range(median_os.childCount())}
+    assert figures["Dawson 2025 (NRG/RTOG 1112)"][0] == "ELIGIBLE"
+    assert figures["Zhai 2025"] == ("INELIGIBLE", "16.5 mo")
+    assert figures["Chen 2022 (meta-analysis)"][0] == "UNCERTAIN"
+    # a row held up only by a study the patient does not fit is greyed and says so
+    orr = rows["Objective response"]
+    assert "range from studies the patient does not fit" in orr.text(1)
+    assert orr.foreground(0).color().name() == "#6b7280"
