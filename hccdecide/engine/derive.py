@@ -173,8 +173,10 @@ def _cheng(p: Patient, notes: list[Note]) -> int | None:
 
 # Facts that follow logically from another answer: (if key is value) -> these keys are False.
 IMPLIED_FALSE = (
+    # an untreated liver tumour cannot be "treated and without progression"
     ("treatment_naive", True, ("prior_systemic_therapy", "prior_tace", "prior_rt_same_site", "resected",
-                               "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response")),
+                               "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response",
+                               "primary_controlled")),
     ("prior_systemic_therapy", False, ("progressed_on_sorafenib", "anti_pd1_refractory")),
     ("prior_tace", False, ("tace_incomplete_response",)),
 )

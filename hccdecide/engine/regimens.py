@@ -129,6 +129,15 @@ class RegimenResult:
         return min((m.status for m in reported), key=STATUS_RANK.__getitem__)
 
     @property
+    def population_cautions(self) -> tuple[str, ...]:
+        """Warnings that qualify an eligible regimen: each eligible study treated no one like this
+        patient in some respect (e.g. Child–Pugh C where the cohort spanned 5–8)."""
+        eligible = [m for m in self.matches if m.status == ELIGIBLE]
+        if not eligible or not all(m.warnings for m in eligible):
+            return ()
+        return tuple(f"{m.study.short_name}: {w}" for m in eligible for w in m.warnings)
+
+    @property
     def best_level(self) -> int:
         return min(evidence_level(m.study) for m in self.matches)
 

@@ -92,16 +92,19 @@ def _reason_lines(r: RegimenResult) -> list[str]:
     """Why the regimen is uncertain (the best uncertain study's unknowns), or what is left to confirm."""
     if r.status == UNCERTAIN:
         m = next(m for m in r.matches if m.status == UNCERTAIN)
+        if not m.missing:  # nothing to enter: the source gives no criterion to check
+            return [f"<b>Open question</b> ({escape(m.study.short_name)}): " + escape("; ".join(m.warnings))]
         missing = ", ".join(VARIABLES[v].label for v in m.missing)
         first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
         return [f"<b>Main open question</b> ({escape(m.study.short_name)}): needs {escape(missing)}",
                 escape(first)]
     m = next(m for m in r.matches if m.status == ELIGIBLE)
+    lines = [f"<b>⚠ Outside the treated population</b> — {escape(c)}" for c in r.population_cautions]
     confirm = [c.criterion.label for c in m.criteria if c.status == TO_CONFIRM]
-    if not confirm:
-        return []
-    more = f" (+{len(confirm) - 2} more)" if len(confirm) > 2 else ""
-    return [f"<b>To confirm</b> ({escape(m.study.short_name)}): " + escape("; ".join(confirm[:2])) + more]
+    if confirm:
+        more = f" (+{len(confirm) - 2} more)" if len(confirm) > 2 else ""
+        lines.append(f"<b>To confirm</b> ({escape(m.study.short_name)}): " + escape("; ".join(confirm[:2])) + more)
+    return lines
 
 
 def regimen_page(r: RegimenResult, t: Typography) -> PageContent:

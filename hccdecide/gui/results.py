@@ -70,6 +70,12 @@ class RegimenList(QTreeWidget):
             badge(item, 0, r.status)
             item.setText(1, r.info.name)
             item.setToolTip(1, r.info.summary)
+            cautions = r.population_cautions
+            if cautions:
+                item.setText(0, item.text(0) + " ⚠")
+                item.setText(1, f"{r.info.name}  — outside the treated population")
+                item.setToolTip(0, "\n".join(cautions))
+                item.setToolTip(1, "\n".join(cautions))
             item.setText(2, LEVEL_LABEL[r.best_level].split(" · ")[0])
             item.setToolTip(2, LEVEL_LABEL[r.best_level])
             counts = {s: sum(1 for m in r.matches if m.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}

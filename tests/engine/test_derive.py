@@ -186,3 +186,12 @@ def test_derive_and_assess_never_raise_for_valid_patients(data, patient_values):
     assert d["bclc_stage"] in (None, "0", "A", "B", "C", "D")
     assessment = assess(patient)
     assert len(assessment.matches) > 0
+
+
+def test_an_untreated_liver_tumour_is_not_a_controlled_primary():
+    # Choi 2024 needs a controlled primary (treated, not progressing); a treatment-naive patient
+    # cannot meet it, so it is decided (False), not left unknown. An entered value is never overridden.
+    assert derive(Patient.from_dict({"treatment_naive": True})).facts["primary_controlled"] is False
+    assert derive(Patient.from_dict({})).facts["primary_controlled"] is None
+    entered = derive(Patient.from_dict({"treatment_naive": False, "primary_controlled": True}))
+    assert entered.facts["primary_controlled"] is True

@@ -195,3 +195,18 @@ def test_outcomes_tab_lists_every_figure_but_ranges_only_the_studies_the_patient
     orr = rows["Objective response"]
     assert "range from studies the patient does not fit" in orr.text(1)
     assert orr.foreground(0).color().name() == "#6b7280"
+
+
+def test_an_eligible_regimen_outside_the_treated_population_is_marked(qtbot, window):
+    # Yan 2025 lists no liver-function limit, but its cohort spanned Child–Pugh 5–8 (Table 1):
+    # with ascites and encephalopathy grade 3-4 the patient reaches class C; still eligible, but marked.
+    assert "⚠" not in regimen_row(window, "rt_systemic_nodal").text(0)
+    choose(window, "ascites", "moderate_severe")
+    choose(window, "encephalopathy", "grade_3_4")
+    type_into(qtbot, window, "bilirubin_umol_l", "60")
+    type_into(qtbot, window, "albumin_g_l", "25")
+    qtbot.waitUntil(lambda: window.controller.assessment.derived["child_pugh_class"] == "C")
+    row = regimen_row(window, "rt_systemic_nodal")
+    assert row.text(0) == "ELIGIBLE ⚠"
+    assert "outside the treated population" in row.text(1)
+    assert "Child" in row.toolTip(0) and "Yan 2025" in row.toolTip(0)

@@ -91,3 +91,15 @@ def test_bands_arriving_later_are_shown(qtbot, window, example_patient):
         window.load_case(example_patient.replace(afp_ng_ml=100))
     p.go_to([page.kind for page in p.pages].index("risk"))
     assert "95% band" in p.current_text() and "still computing" not in p.current_text()
+
+
+def test_a_regimen_page_says_when_the_patient_is_outside_the_treated_population(qtbot, window, example_patient):
+    # Child–Pugh C (bilirubin 60, albumin 25, moderate ascites, encephalopathy 3-4): Yan's cohort was 5–8.
+    window.load_case(example_patient.replace(bilirubin_umol_l=60, albumin_g_l=25, ascites="moderate_severe",
+                                             encephalopathy="grade_3_4"))
+    p = window.open_presentation()
+    names = [r.info.name for r in window.controller.assessment.regimens if r.status in ("eligible", "uncertain")]
+    nodal = next(r for r in window.controller.assessment.regimens if r.info.key == "rt_systemic_nodal")
+    assert nodal.population_cautions
+    p.go_to(1 + names.index(nodal.info.name))
+    assert "Outside the treated population" in p.current_text() and "Yan 2025" in p.current_text()
