@@ -39,7 +39,6 @@ class Assessment:
         return next((c for c in self.curves if c.study.id == study_id and c.stage == stage
                      and c.model.endpoint == endpoint and c.model.default), None)
 
-
     def other_stage(self, c: CurveEstimate) -> CurveEstimate | None:
         """The same model's estimate at the other stage (before treatment <-> after response), if any,
         so the two can be read side by side."""

@@ -215,7 +215,7 @@ def derive(p: Patient) -> Derived:
         "child_pugh_score": cp_score, "child_pugh_class": cp_class,
         "albi_score": albi_score, "albi_grade": albi_grade,
         "bclc_stage": bclc.stage, "mvi_present": mvi_present, "mvi_grade": mvi.value,
-        "pvtt_cheng_type": _cheng(p, notes), "lnm_location": nodal.location,
+        "pvtt_cheng_type": _cheng(p, notes), "lnm_present": lnm_present, "lnm_location": nodal.location,
         "m_stage": _m_stage(ehs["distant_organ_mets"], nodal.location),
         "distant_organ_metastasis": ehs["distant_organ_mets"],
         "extrahepatic_organs": ehs["extrahepatic_organs"],
@@ -231,8 +231,6 @@ def derive(p: Patient) -> Derived:
     facts = {key: p.values.get(key) for key in VARIABLES if key not in derived}
     facts.update(_implied(p))
     facts.update(derived)
-    if lnm_present and not p["lnm_present"]:
-        facts["lnm_present"] = True  # the stations decided it (see the conflict note)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     return Derived(facts, cp, bclc, mvi, nodal, olig, uln_used, tuple(notes))

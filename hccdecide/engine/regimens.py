@@ -8,6 +8,7 @@ studies with the patient's best status (eligible, else uncertain, else ineligibl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Mapping
 
 from hccdecide.engine.levels import evidence_level
@@ -75,13 +76,13 @@ class OutcomeRow:
     def unit(self) -> str:
         return "%" if self.measure == "rate" else "months"
 
-    @property
+    @cached_property
     def range_basis(self) -> str:
         """The patient's best status among the studies with a figure; only those studies span the range,
         so a study the patient does not fit never widens the expectation of one they do fit."""
         return min((f.status for f in self.figures), key=STATUS_RANK.__getitem__)
 
-    @property
+    @cached_property
     def range_figures(self) -> tuple[Figure, ...]:
         return tuple(f for f in self.figures if f.status == self.range_basis)
 

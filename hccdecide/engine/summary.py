@@ -4,6 +4,7 @@ from __future__ import annotations
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
+from hccdecide.engine.outcome_text import range_text
 from hccdecide.engine.uncertainty import Band
 from hccdecide.variables import VARIABLES
 
@@ -38,13 +39,11 @@ def _regimen_lines(a: Assessment) -> list[str]:
             if m.status != "eligible":
                 items = [c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)]
                 extra = "; ".join(f"{'✗' if c.status == NOT_MET else '?'} {c.reason}" for c in items[:2])
+                extra = extra or "; ".join(m.warnings[:1])  # e.g. no checkable criterion
             lines.append(f"      {m.study.short_name:28} {m.status:10} {extra}")
         for row in r.outcomes[:5]:
-            rng = row.value_range
-            if rng:
-                span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
-                note = f"; {row.range_note}" if row.range_note else ""
-                lines.append(f"      {row.label:40} {span} {row.unit} ({len(row.figures)} figure(s){note})")
+            if row.value_range:
+                lines.append(f"      {row.label:40} {range_text(row)} ({len(row.figures)} figure(s))")
     return lines
 
 

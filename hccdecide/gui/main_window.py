@@ -334,10 +334,7 @@ class MainWindow(QMainWindow):
 
         if self._evidence is None:
             self._evidence = EvidenceBrowser(self.library, self)
-        self._evidence.show()
-        self._evidence.raise_()
-        self._evidence.activateWindow()
-        return self._evidence
+        return _bring_up(self._evidence)
 
     def open_training(self):
         from hccdecide.gui.training import TrainingDialog
@@ -345,10 +342,7 @@ class MainWindow(QMainWindow):
         if self._training is None:
             self._training = TrainingDialog(self.library, self)
             self._training.open_in_main.connect(self.load_training_case)
-        self._training.show()
-        self._training.raise_()
-        self._training.activateWindow()
-        return self._training
+        return _bring_up(self._training)
 
     # -- zoom ------------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:
@@ -360,3 +354,11 @@ class MainWindow(QMainWindow):
         font = self.font()
         font.setPointSizeF(BASE_POINT_SIZE * scale)
         self.setFont(font)
+
+
+def _bring_up(window: QWidget) -> QWidget:
+    """Show a secondary window, in front and focused (it is kept, so its state survives closing)."""
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window

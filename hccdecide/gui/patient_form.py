@@ -133,8 +133,11 @@ class FieldEditor(QWidget):
             raise PatientError(self.spec.key, text, self.spec.accepted()) from None
         return parse_text(self.spec.key, repr(round(shown * self.factor, 6)))
 
+    def _factor_for(self, unit_index: int) -> float:
+        return 1.0 if unit_index == 0 else ALT_UNIT[self.spec.key][1]
+
     def _unit_changed(self, index: int) -> None:
-        self.factor = 1.0 if index == 0 else ALT_UNIT[self.spec.key][1]
+        self.factor = self._factor_for(index)
         self.unit_changed.emit(self.spec.key, index)
         self._text_edited(self.editor.text())  # re-read what is typed in the new unit
 
@@ -145,7 +148,7 @@ class FieldEditor(QWidget):
         self.unit_box.blockSignals(True)
         self.unit_box.setCurrentIndex(index)
         self.unit_box.blockSignals(False)
-        self.factor = 1.0 if index == 0 else ALT_UNIT[self.spec.key][1]
+        self.factor = self._factor_for(index)
         self.editor.blockSignals(True)
         self.set_value(self.value)  # the same quantity, shown in the chosen unit
         self.editor.blockSignals(False)
