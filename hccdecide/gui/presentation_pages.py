@@ -114,7 +114,9 @@ def regimen_page(r: RegimenResult, t: Typography) -> PageContent:
     named += f", +{extra} more" if extra > 0 else ""
     rows = []
     cited = {m.study.id for m in open_}
-    for row in [row for row in r.outcomes if row.value_range][:MAX_OUTCOME_ROWS]:
+    # a slide shows only figures from studies the patient is not excluded from; the clinic view lists all
+    fitting = [row for row in r.outcomes if row.value_range and row.range_basis != INELIGIBLE]
+    for row in fitting[:MAX_OUTCOME_ROWS]:
         names = list(dict.fromkeys(f.study.short_name for f in row.figures))
         cited.update(f.study.id for f in row.figures)
         rows.append((escape(row.label), f"<b>{escape(range_text(row))}</b>", escape(", ".join(names))))

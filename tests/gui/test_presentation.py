@@ -103,3 +103,14 @@ def test_a_regimen_page_says_when_the_patient_is_outside_the_treated_population(
     assert nodal.population_cautions
     p.go_to(1 + names.index(nodal.info.name))
     assert "Outside the treated population" in p.current_text() and "Yan 2025" in p.current_text()
+
+
+def test_a_regimen_slide_leaves_out_figures_from_studies_the_patient_is_excluded_from(qtbot, window):
+    # Example case, RT + TKI: ORR 52.3% and TTP 6.8 months come only from Zhai 2025 (ineligible);
+    # the slide keeps RTOG 1112's median OS 15.8 months and drops those two rows.
+    p = window.open_presentation()
+    names = [r.info.name for r in window.controller.assessment.regimens if r.status in ("eligible", "uncertain")]
+    p.go_to(1 + names.index("RT + tyrosine-kinase inhibitor"))
+    text = p.current_text()
+    assert "15.8 months" in text
+    assert "52.3%" not in text and "Median time to progression" not in text
