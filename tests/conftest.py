@@ -1,10 +1,19 @@
 """Shared fixtures for the core tests (no Qt here; tests/gui/ brings its own)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# CI must never fail by chance: the "ci" profile draws the same examples on every run and prints the
+# blob that reproduces a failure. "explore" draws new examples each run (for local bug hunting);
+# long randomised runs live in benchmarks/fuzz.py.
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from hccdecide.evidence.library import default_library
 from hccdecide.patient import Patient
