@@ -17,6 +17,8 @@ from hccdecide.clinical.vascular import MVI_CONVENTION
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, evidence_level, level_label
 from hccdecide.engine.matching import StudyMatch
+from hccdecide.engine.next_data import next_data_json
+from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult
 from hccdecide.engine.reported import ANALYSIS_LABEL, ReportedModel, ReportedSubgroup
@@ -171,8 +173,11 @@ def reported_subgroup_json(rs: ReportedSubgroup) -> dict[str, Any]:
 
 def assessment_json(a: Assessment, bands: dict[int, Band] | None = None) -> dict[str, Any]:
     bands = bands or {}
+    glance = at_a_glance(a, bands)
     return {
         "app_version": __version__,
+        "summary": list(glance.sentences),
+        "next_data": next_data_json(glance.next_data),
         "derived": derived_json(a),
         "notes": [{"key": n.key, "kind": n.kind, "text": n.text} for n in a.derived.notes],
         "conventions": conventions(),

@@ -5,6 +5,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
 from hccdecide.engine.outcome_text import range_text
+from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.uncertainty import Band
 from hccdecide.variables import VARIABLES
 
@@ -67,7 +68,8 @@ def _risk_lines(a: Assessment, bands: dict[int, Band]) -> list[str]:
 def summary_text(a: Assessment, bands: dict[int, Band] | None = None) -> str:
     bands = bands or {}
     to_confirm = sum(1 for m in a.matches for c in m.criteria if c.status == TO_CONFIRM)
-    parts = _derived_lines(a) + [""] + _regimen_lines(a) + [""] + _risk_lines(a, bands)
+    glance = ["At a glance"] + [f"  {s}" for s in at_a_glance(a, bands).sentences]
+    parts = glance + [""] + _derived_lines(a) + [""] + _regimen_lines(a) + [""] + _risk_lines(a, bands)
     parts += ["", f"{to_confirm} administrative criteria to confirm across studies.",
               f"Evidence library {a.library.version}, digest {a.library.short_digest}.", DISCLAIMER]
     return "\n".join(parts)
