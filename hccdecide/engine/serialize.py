@@ -17,6 +17,8 @@ from hccdecide.clinical.vascular import MVI_CONVENTION
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, evidence_level, level_label
 from hccdecide.engine.matching import StudyMatch
+from hccdecide.engine.benefit import absolute_benefit, absolute_benefit_json
+from hccdecide.engine.icon_array import glance_icons, icon_array_json
 from hccdecide.engine.next_data import next_data_json
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.prognosis import CurveEstimate
@@ -104,7 +106,8 @@ def benefit_json(b: Benefit) -> dict[str, Any]:
             **estimate_json(c.estimate), "p": c.p, "analysis": c.analysis, "status": b.status,
             "control_outcomes": [{"endpoint": o.endpoint, "measure": o.measure, "at_months": o.at_months,
                                   **estimate_json(o.estimate)} for o in b.control.outcomes],
-            "location": f"{b.study.source_citation}: {c.location}"}
+            "location": f"{b.study.source_citation}: {c.location}",
+            "absolute": absolute_benefit_json(absolute_benefit(b))}
 
 
 def regimen_json(r: RegimenResult) -> dict[str, Any]:
@@ -178,6 +181,7 @@ def assessment_json(a: Assessment, bands: dict[int, Band] | None = None) -> dict
         "app_version": __version__,
         "summary": list(glance.sentences),
         "next_data": next_data_json(glance.next_data),
+        "icon_arrays": [icon_array_json(i) for i in glance_icons(a, glance, bands)],
         "derived": derived_json(a),
         "notes": [{"key": n.key, "kind": n.kind, "text": n.text} for n in a.derived.notes],
         "conventions": conventions(),

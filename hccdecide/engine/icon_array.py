@@ -1,0 +1,108 @@
+"""Icon-array counts: "of 100 patients like this, about N are alive at 2 years".
+
+Counts are whole patients out of 100, rounded from the survival estimate; a band becomes a range of
+icons (the lower end drawn as alive, the span up to the upper end drawn as "uncertain"). For a
+randomised comparison the control arm's survivors are drawn first, then the additional survivors
+derived for the experimental arm. One object feeds the GUI, the presentation and the PDF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hccdecide.engine.benefit import AbsoluteBenefit
+from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.engine.uncertainty import Band
+
+TOTAL = 100
+ALIVE, RANGE, ADDED, ADDED_RANGE, NOT_ALIVE = "alive", "range", "added", "added_range", "not_alive"
+ENDPOINT_STATE = {"OS": "alive", "PFS": "alive without progression", "RFS": "alive without recurrence",
+                  "DFS": "alive without disease", "TTP": "without progression", "LC": "locally controlled"}
+
+
+@dataclass(frozen=True)
+class IconArray:
+    title: str
+    sentence: str
+    counts: tuple[tuple[str, int], ...]  # (kind, icons) in drawing order; sums to 100
+    labels: dict[str, str]  # kind -> legend text
+
+    def count(self, kind: str) -> int:
+        return sum(n for k, n in self.counts if k == kind)
+
+
+def _lower_first(label: str) -> str:
+    """Lower-case the first letter of a label unless it starts an acronym (SBRT, TACE)."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def per_hundred(survival: float) -> int:
+    return int(round(TOTAL * min(1.0, max(0.0, survival))))
+
+
+def _when(months: int) -> str:
+    return f"{months // 12} year{'s' if months >= 24 else ''}" if months % 12 == 0 else f"{months} months"
+
+
+def _state(endpoint: str) -> str:
+    return ENDPOINT_STATE.get(endpoint, f"free of the {endpoint} event")
+
+
+def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) -> IconArray | None:
+    """The patient's estimate at ``months`` as icons; None when the curve does not reach that time."""
+    if months not in curve.landmarks:
+        return None
+    n = per_hundred(curve.landmarks[months])
+    lo, hi = n, n
+    if band is not None and months in band.landmark_ci:
+        lo, hi = (per_hundred(x) for x in band.landmark_ci[months])
+        lo, hi = min(lo, n), max(hi, n)
+    state = _state(curve.model.endpoint)
+    sentence = f"Of 100 patients like this, about {n} are {state} at {_when(months)}"
+    sentence += f" (95% band {lo}–{hi})." if (lo, hi) != (n, n) else "."
+    counts = ((ALIVE, lo), (RANGE, hi - lo), (NOT_ALIVE, TOTAL - hi))
+    labels = {ALIVE: f"{state} (lower end of the band)" if hi > lo else state,
+              RANGE: "within the 95% band", NOT_ALIVE: f"not {state}"}
+    return IconArray(f"{curve.study.short_name}: individual estimate, {_when(months)}", sentence, counts, labels)
+
+
+def benefit_icons(ab: AbsoluteBenefit, months: int = 24) -> IconArray | None:
+    """Control-arm survivors, then the additional survivors derived for the experimental arm."""
+    d = next((x for x in ab.differences if x.months == months), None)
+    if d is None:
+        return None
+    control, experimental = per_hundred(d.control), per_hundred(d.experimental)
+    lo_e, hi_e = experimental, experimental
+    if d.interval_pp:
+        lo_e = per_hundred(d.control + d.interval_pp[0] / 100)
+        hi_e = per_hundred(d.control + d.interval_pp[1] / 100)
+    sure_added = max(0, lo_e - control)
+    added_range = max(0, hi_e - control - sure_added)
+    state = _state(ab.benefit.comparison.endpoint)
+    b = ab.benefit
+    sentence = (f"Of 100 patients like those in {b.study.short_name}, about {control} are {state} at {_when(months)} "
+                f"with {_lower_first(b.control.label)} and about {experimental} with "
+                f"{_lower_first(b.experimental.label)} (derived from the HR, proportional hazards).")
+    counts = ((ALIVE, control), (ADDED, sure_added), (ADDED_RANGE, added_range),
+              (NOT_ALIVE, TOTAL - control - sure_added - added_range))
+    labels = {ALIVE: f"{state} with {_lower_first(b.control.label)}", ADDED: "additionally with the addition (derived)",
+              ADDED_RANGE: "additional within the HR's CI", NOT_ALIVE: f"not {state}"}
+    return IconArray(f"{b.study.short_name}: {b.comparison.endpoint}, {_when(months)}", sentence, counts, labels)
+
+
+def glance_icons(a, glance, bands) -> tuple[IconArray, ...]:
+    """The icon arrays shown with the summary: the risk sentence's estimate, then the derived benefit of
+    each randomised comparison of the strategies the summary names."""
+    from hccdecide.engine.benefit import absolute_benefit
+    from hccdecide.engine.plain_summary import shown_regimens
+
+    out = []
+    if glance.risk_curve is not None:
+        out.append(individual_icons(glance.risk_curve, bands.get(a.curves.index(glance.risk_curve))))
+    for r in shown_regimens(a):
+        out += [benefit_icons(absolute_benefit(b)) for b in r.benefits]
+    return tuple(i for i in out if i is not None)
+
+
+def icon_array_json(icons: IconArray) -> dict:
+    return {"title": icons.title, "sentence": icons.sentence, "counts": dict(icons.counts),
+            "labels": icons.labels}

@@ -1,0 +1,93 @@
+"""Absolute benefit from a randomised HR and the control arm's published figures, worked by hand."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from hccdecide.engine.benefit import absolute_benefit, control_survival, difference_text
+from hccdecide.engine.icon_array import ADDED, ADDED_RANGE, ALIVE, NOT_ALIVE, benefit_icons
+from hccdecide.engine.matching import ELIGIBLE
+from hccdecide.engine.regimens import Benefit
+
+RTOG = "dawson2025_rtog1112_sbrt_sorafenib"
+
+
+def rtog_benefit(library, endpoint, **estimate):
+    study = library.study(RTOG)
+    comp = next(c for c in study.comparisons if c.endpoint == endpoint)
+    if estimate:
+        comp = comp.model_copy(update={"estimate": comp.estimate.model_copy(update=estimate)})
+    arms = {a.id: a for a in study.arms}
+    return Benefit(study, comp, arms[comp.experimental], arms[comp.control], ELIGIBLE)
+
+
+def test_rtog1112_overall_survival_by_hand(library):
+    """Kang 2026, Table 4: control (sorafenib) median OS 12.3 months, HR 0.72, no CI printed.
+    Exponential through the median: S_c(t) = 2^(-t/12.3).
+      1 year: S_c = 2^(-0.97561) = 0.50852; S_e = 0.50852^0.72 = 0.61453; difference +10.60 pp
+      2 years: S_c = 2^(-1.95122) = 0.25860; S_e = 0.25860^0.72 = 0.37765; difference +11.91 pp
+    """
+    ab = absolute_benefit(rtog_benefit(library, "OS"))
+    one, two = ab.differences
+    assert (one.months, two.months) == (12, 24)
+    assert one.control == pytest.approx(0.50852, abs=5e-5) and one.experimental == pytest.approx(0.61453, abs=5e-5)
+    assert one.difference_pp == pytest.approx(10.60, abs=0.01)
+    assert two.control == pytest.approx(0.25860, abs=5e-5) and two.experimental == pytest.approx(0.37765, abs=5e-5)
+    assert two.difference_pp == pytest.approx(11.91, abs=0.01)
+    assert one.interval_pp is None and "no CI printed" in difference_text(one)
+    assert not one.extrapolated and two.extrapolated  # 24 months lies past the 12.3-month median
+    assert "derived" in difference_text(two) and "extrapolated" in difference_text(two)
+
+
+def test_rtog1112_progression_free_by_hand(library):
+    """Control median PFS 5.5 months, HR 0.55: 1 year S_c = 2^(-12/5.5) = 0.22040, S_e = 0.43528
+    (+21.49 pp). 2 years lies beyond three times the median (16.5 months): not derived."""
+    (one,) = absolute_benefit(rtog_benefit(library, "PFS")).differences
+    assert one.months == 12 and one.difference_pp == pytest.approx(21.49, abs=0.01)
+
+
+def test_hr_ci_is_carried_through(library):
+    """With a CI of 0.5–1.0 on the OS HR: at 1 year S_c = 0.50852, S_c^1.0 − S_c = 0 and
+    S_c^0.5 − S_c = 0.71311 − 0.50852 = +20.46 pp."""
+    ab = absolute_benefit(rtog_benefit(library, "OS", ci=[0.5, 1.0]))
+    lo, hi = ab.differences[0].interval_pp
+    assert lo == pytest.approx(0.0, abs=1e-9) and hi == pytest.approx(20.46, abs=0.01)
+    assert lo <= ab.differences[0].difference_pp <= hi
+
+
+def test_no_control_figure_gives_the_hr_alone_with_the_reason(library):
+    ab = absolute_benefit(rtog_benefit(library, "TTP"))  # Table 4 prints no TTP medians
+    assert not ab.derived and ab.hr == 0.69
+    assert "no median or landmark for the control arm" in ab.reason
+
+
+def test_control_curve_passes_through_published_points():
+    points = ((6.0, 0.7), (12.0, 0.5), (24.0, 0.3))
+    for t, s in points:
+        assert float(control_survival(points, t)) == pytest.approx(s)
+    # piecewise exponential: halfway between 12 and 24 months the cumulative hazard is the mean
+    mid = -(math.log(0.5) + math.log(0.3)) / 2
+    assert float(control_survival(points, 18.0)) == pytest.approx(math.exp(-mid))
+
+
+def test_too_far_beyond_the_last_control_figure_is_not_derived(library):
+    study = library.study("cctg_he1_palliative")  # control OS only at 3 months
+    comp = study.comparisons[0]
+    arms = {a.id: a for a in study.arms}
+    ab = absolute_benefit(Benefit(study, comp, arms[comp.experimental], arms[comp.control], ELIGIBLE))
+    assert not ab.derived and "end at 3 months" in ab.reason
+
+
+def test_benefit_icons_count_control_and_added_survivors(library):
+    """2 years: 26 of 100 alive with sorafenib alone (25.86), 38 with SBRT first (37.77): 12 added."""
+    icons = benefit_icons(absolute_benefit(rtog_benefit(library, "OS")))
+    assert (icons.count(ALIVE), icons.count(ADDED), icons.count(ADDED_RANGE), icons.count(NOT_ALIVE)) == (26, 12, 0, 62)
+    assert "about 26" in icons.sentence and "about 38" in icons.sentence
+
+
+def test_benefit_icons_show_the_ci_as_a_range(library):
+    """CI 0.5–1.0: 2-year S_c = 0.2586 → 26; S_c^0.5 = 0.5085 → 51; S_c^1.0 → 26: 25 icons in range."""
+    icons = benefit_icons(absolute_benefit(rtog_benefit(library, "OS", ci=[0.5, 1.0])))
+    assert icons.count(ALIVE) == 26 and icons.count(ADDED) == 0 and icons.count(ADDED_RANGE) == 25
+    assert sum(n for _, n in icons.counts) == 100
