@@ -3,6 +3,30 @@ from __future__ import annotations
 
 from typing import Any
 
+MAX_SHOWN = 80  # characters of a value quoted in a message; the rest is counted, not repeated
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, saying how long the whole was.
+
+    ``repr`` escapes control characters and lone surrogates, so the message itself can always be
+    printed and saved.
+    """
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer past Python's digit limit, a deep structure
+        return f"a {type(value).__name__} too large to show"
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}… ({len(text):,} characters in all)"
+
+
+def shown_key(key: str) -> str:
+    """A key as written when it is short plain text, else quoted and cut like a value."""
+    if isinstance(key, str) and len(key) <= MAX_SHOWN and key.isprintable():
+        return key
+    return shown(key)
+
 
 class HccDecideError(Exception):
     """Base class of every error the core raises on purpose."""
@@ -15,7 +39,7 @@ class PatientError(HccDecideError, ValueError):
         self.key = key
         self.value = value
         self.accepted = accepted
-        super().__init__(f"{key}: {value!r} is not accepted; expected {accepted}")
+        super().__init__(f"{shown_key(key)}: {shown(value)} is not accepted; expected {accepted}")
 
 
 class EvidenceError(HccDecideError, ValueError):

@@ -19,8 +19,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
+from hccdecide.case_json import decode_case_bytes, load_case_text, read_case_bytes
 from hccdecide.errors import PatientError
 from hccdecide.paths import reference_file
+from hccdecide.text_rules import ACCEPTED_TEXT, text_problem
 
 NUMBER = "number"
 INTEGER = "integer"
@@ -197,7 +199,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
 
 ALT_UNITS: tuple[AltUnit, ...] = (
-    AltUnit("bilirubin_mg_dl", "bilirubin_umol_l", 17.104, "mg/dL", 0.05, 53),
+    # each range lies inside the canonical one once converted (0.06 x 17.104 = 1.03, 52.6 x 17.104 = 899.7)
+    AltUnit("bilirubin_mg_dl", "bilirubin_umol_l", 17.104, "mg/dL", 0.06, 52.6),
     AltUnit("albumin_g_dl", "albumin_g_l", 10.0, "g/dL", 1.0, 6.0),
     AltUnit("afp_ug_l", "afp_ng_ml", 1.0, "µg/L", 0, 10_000_000),
 )
@@ -253,6 +256,9 @@ def validate_value(key: str, value: Any) -> Any:
         return codes
     if not isinstance(value, str):
         raise PatientError(key, value, accepted)
+    problem = text_problem(value)
+    if problem:
+        raise PatientError(key, value, f"{ACCEPTED_TEXT}; this has {problem}")
     return value
 
 
@@ -273,6 +279,10 @@ def _merge_alternative_units(data: Mapping[str, Any]) -> dict[str, Any]:
         accepted = f"a number from {_fmt(alt.low)} to {_fmt(alt.high)} {alt.unit}, or null"
         number = _check_number(key, value, alt.low, alt.high, alt.unit, False, accepted)
         converted = round(number * alt.factor, 6)
+        try:  # checked in the unit the user wrote: the message names their key, their unit
+            validate_value(alt.canonical, converted)
+        except PatientError:
+            raise PatientError(key, value, accepted) from None
         existing = out.get(alt.canonical)
         if existing is not None:
             # validate the canonical value first so a bad one is reported, not replaced
@@ -307,21 +317,15 @@ class Patient:
         return cls({k: v for k, v in checked.items() if v is not None})
 
     @classmethod
-    def from_json(cls, text: str) -> "Patient":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PatientError("(file)", f"line {exc.lineno} column {exc.colno}",
-                               f"valid JSON ({exc.msg})") from None
-        return cls.from_dict(data)
+    def from_json(cls, text: str | bytes) -> "Patient":
+        """Parse case-file text (or its raw bytes); any malformed input raises PatientError."""
+        if isinstance(text, bytes):
+            text = decode_case_bytes(text)
+        return cls.from_dict(load_case_text(text))
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Patient":
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PatientError("(file)", str(path), f"a readable UTF-8 JSON case file ({exc})") from None
-        return cls.from_json(text)
+        return cls.from_json(read_case_bytes(Path(path)))
 
     def get(self, key: str, default: Any = None) -> Any:
         if key not in FIELD_BY_KEY:

@@ -91,8 +91,25 @@ def styles() -> dict[str, ParagraphStyle]:
     return s
 
 
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    """Code points every face of the report font can draw (the bold face covers slightly fewer)."""
+    register_fonts()
+    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (FONT, FONT_BOLD, FONT_ITALIC)]
+    return frozenset(faces[0]).intersection(*faces[1:])
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character the font cannot draw written as its code (``[U+4E2D]``), so a
+    name in a script the font lacks (CJK, emoji) is never printed as blank boxes or dropped."""
+    glyphs = _glyphs()
+    if all(ord(c) in glyphs or c in "\n\t" for c in text):
+        return text
+    return "".join(c if ord(c) in glyphs or c in "\n\t" else f"[U+{ord(c):04X}]" for c in text)
+
+
 def _text(text: str) -> str:
-    return escape(text).replace("\n", "<br/>")
+    return escape(drawable(text)).replace("\n", "<br/>")
 
 
 @lru_cache(maxsize=65536)
@@ -122,7 +139,7 @@ def wrap_text(text: str, font: str, size: float, room: float) -> str:
     them several times faster than Paragraphs, and a report has thousands of cells."""
     space = _width(" ", font, size)
     lines: list[str] = []
-    for para in text.split("\n"):
+    for para in drawable(text).split("\n"):
         line: list[str] = []
         used = 0.0
         for word in para.split():
@@ -277,7 +294,7 @@ def _numbered_canvas(footer: str, case: str) -> type[Canvas]:
             self.drawString(MARGIN, 7 * mm, footer)
             right = f"page {self._pageNumber} of {total}"
             if case:
-                right = f"{case} · {right}"
+                right = f"{drawable(case)} · {right}"
             self.drawRightString(width - MARGIN, 7 * mm, right)
             self.restoreState()
 

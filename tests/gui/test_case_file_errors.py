@@ -1,0 +1,36 @@
+"""Malformed case files and unsafe text reach the user as a clear message, never 'Unexpected error'."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("name, data, named", [
+    ("deep.json", b'{"ecog": ' + b"[" * 1000 + b"]" * 1000 + b"}", "nesting"),
+    ("digits.json", b'{"age_years": ' + b"7" * 4301 + b"}", "4301 characters"),
+    ("surrogate.json", b'{"case_label": "\\ud800"}', "case_label"),
+    ("twice.json", b'{"ecog": 1, "ecog": 2}', "twice"),
+    ("latin1.json", '{"case_label": "Müller"}'.encode("latin-1"), "UTF-8"),
+    ("nan.json", b'{"inr": NaN}', "NaN"),
+])
+def test_a_malformed_file_is_refused_with_a_message(qtbot, window, tmp_path, messages, name, data, named):
+    before = window.controller.patient
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert not window.open_case_file(path)
+    title, text = messages[-1]
+    assert title == "Case file not opened" and name in text and named in text
+    assert window.controller.patient is before
+
+
+@pytest.mark.parametrize("typed, named", [("MDT\x1b[2J", "control character"), ("A\tB", "control character")])
+def test_control_characters_typed_in_the_label_are_refused(qtbot, window, typed, named):
+    before = window.controller.patient
+    editor = window.form.editor("case_label")
+    editor.editor.setText(typed)
+    editor.editor.textEdited.emit(typed)
+    assert editor.error.isVisibleTo(window) and named in editor.error.text()
+    assert window.controller.patient is before
+    editor.editor.setText("患者 😀")
+    editor.editor.textEdited.emit("患者 😀")
+    assert not editor.error.isVisibleTo(window)
+    assert window.controller.patient["case_label"] == "患者 😀"
