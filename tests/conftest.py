@@ -63,7 +63,8 @@ def _field_strategy(spec):
         return st.sampled_from(spec.choices)
     if spec.kind == TEXT_LIST:
         return st.lists(st.sampled_from(sorted(station_codes())), min_size=1, max_size=4)
-    return st.text(max_size=20)
+    # any text a case may hold: every character but controls and lone surrogates (text_rules)
+    return st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20)
 
 
 @pytest.fixture(scope="session")
