@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from hccdecide import atomic_file
 from hccdecide.atomic_file import write_atomically
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.summary import DISCLAIMER
@@ -103,10 +104,15 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action("Save to case s&tore", self.store.save, "Ctrl+Shift+S", f)
         self._action("Open from case stor&e…", self.store.open_dialog, "Ctrl+Shift+O", f)
+        self._action("Case &history…", self.store.show_history, None, f)
+        self._action("Case store &backups…", self.store.show_backups, None, f)
         f.addSeparator()
         self._action("&Import case JSON…", self.import_json, None, f)
         self._action("E&xport case JSON…", self.export_json, None, f)
         self._action("Export &PDF report…", self.export_pdf, QKeySequence.Print, f)
+        self.private_exports_action = self._action(
+            "Exported files readable by me &only", self._toggle_private_exports, None, f)
+        self.private_exports_action.setCheckable(True)
         f.addSeparator()
         self._action("&Quit", self.close, QKeySequence.Quit, f)
         self.view_menu = v = self.menuBar().addMenu("&View")
@@ -141,6 +147,8 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.split.restoreState(state)
         self._apply_font_scale(self.app_settings.font_scale)
+        self.private_exports_action.setChecked(self.app_settings.private_exports)
+        atomic_file.set_private_exports(self.app_settings.private_exports)
 
     # -- reactions -------------------------------------------------------------------------
     def _patient_changed(self, patient: Patient) -> None:
@@ -203,6 +211,9 @@ class MainWindow(QMainWindow):
             self.load_case(Patient())
 
     def save_case(self) -> bool:
+        """Save where the case belongs: a case from the store back to the store, a file to its file."""
+        if self.controller.path is None and self.controller.store_id is not None:
+            return self.store.save() is not None
         if self.controller.path is None:
             return self.save_case_as()
         return self._write_case(self.controller.path)
@@ -272,7 +283,8 @@ class MainWindow(QMainWindow):
             QApplication.processEvents()
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            pdf_export.write_report(self.controller.assessment, path, self.controller.bands, options)
+            pdf_export.write_report(self.controller.assessment, path, self.controller.bands, options,
+                                    audit=self.store.history() if self.controller.store_id else ())
         except Exception as err:  # noqa: BLE001 - any failure of the report is told, the case stays
             dialogs.inform(self, "Report not written", f"The PDF report could not be written to {path}:\n{err}")
             return False
@@ -294,11 +306,16 @@ class MainWindow(QMainWindow):
     def confirm_discard(self) -> bool:
         if not self.controller.dirty:
             return True
-        answer = dialogs.ask(self, "Unsaved changes", "The current case has unsaved changes. Save them first?",
-                             ("save", "discard", "cancel"))
-        if answer == "save":
-            return self.save_case()
-        return answer == "discard"
+        question = "The current case has unsaved changes. Save them first?"
+        for _attempt in range(3):
+            answer = dialogs.ask(self, "Unsaved changes", question, ("save", "discard", "cancel"))
+            if answer != "save":
+                return answer == "discard"
+            if self.save_case():
+                return True
+            # The save dialog was cancelled or the save failed: ask again rather than decide for the user.
+            question = "The case was not saved. Save it, discard the changes, or cancel?"
+        return False
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if not self.confirm_discard():
@@ -313,6 +330,11 @@ class MainWindow(QMainWindow):
         self.controller.wait_for_workers(3000)
         self.store.close()
         event.accept()
+
+    def _toggle_private_exports(self) -> None:
+        private = self.private_exports_action.isChecked()
+        self.app_settings.private_exports = private
+        atomic_file.set_private_exports(private)
 
     # -- other views -----------------------------------------------------------------------
     def open_presentation(self):

@@ -51,7 +51,9 @@ def ask_pdf_options(parent: QWidget | None, anonymous: bool = False) -> PdfOptio
     return dialog.options() if dialog.exec() == QDialog.Accepted else None
 
 
-def write_report(assessment, path, bands: dict, options: PdfOptions) -> None:
+def write_report(assessment, path, bands: dict, options: PdfOptions, audit=()) -> None:
+    """``audit``: the case's save history in the store, printed in the record."""
     from hccdecide.report import write_pdf  # reportlab loads here, on the first export
 
-    write_pdf(assessment, path, bands=bands, anonymous=options.anonymous, discussion_note=options.discussion_note)
+    write_pdf(assessment, path, bands=bands, anonymous=options.anonymous, discussion_note=options.discussion_note,
+              audit=audit)

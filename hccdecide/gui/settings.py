@@ -29,6 +29,17 @@ class AppSettings:
     def font_scale(self, scale: float) -> None:
         self.q.setValue("font_scale", float(scale))
 
+    # -- who may read exported files ------------------------------------------------------------
+    @property
+    def private_exports(self) -> bool:
+        """Files the app writes (case JSON, PDF, tables) get mode 600 unless the user turned this off."""
+        value = self.q.value("private_exports", True)
+        return value if isinstance(value, bool) else str(value).lower() not in ("false", "0", "no")
+
+    @private_exports.setter
+    def private_exports(self, private: bool) -> None:
+        self.q.setValue("private_exports", bool(private))
+
     # -- folders and files ---------------------------------------------------------------------
     @property
     def last_folder(self) -> str:

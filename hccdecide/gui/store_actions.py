@@ -1,35 +1,33 @@
-"""The embedded case store as seen from the File menu: save, open from a list, recent cases.
+"""The embedded case store as seen from the File menu: save, open from a list, recent cases, the
+history of a case, and the daily backups.
 
 The store is opened on first use, not at start-up (the window must be interactive within a second).
-A damaged database is moved aside by :func:`hccdecide.store.open_or_recover`; the user is told the
-backup's name and works on in a fresh store. Labels may identify the patient: they appear here, in
-the clinic window, and never in presentation mode.
+Whatever :func:`hccdecide.store.open_or_recover` has to say (a damaged file moved aside, a damaged
+log, files made private) is shown once. Every action catches store errors and says what happened;
+a record that fails its checksum is named once and skipped, and every other case stays reachable.
+Labels may identify the patient: they appear here, in the clinic window, and never in presentation mode.
 """
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from hccdecide.errors import PatientError, StoreError
-from hccdecide.gui import dialogs
-from hccdecide.store import CaseStore, CaseSummary, default_store_path, open_or_recover
+from hccdecide.gui import dialogs, store_views
+from hccdecide.patient import Patient
+from hccdecide.store import (AuditRow, CaseStore, CaseSummary, default_store_path, list_backups, open_or_recover,
+                             restore_backup)
 
 if TYPE_CHECKING:
     from hccdecide.gui.main_window import MainWindow
 
 RECENT_LIMIT = 12
-
-
-def local_time(utc_iso: str) -> str:
-    try:
-        return datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return utc_iso
+STORE_ERRORS = (StoreError, sqlite3.Error, OSError)
+local_time = store_views.local_time
 
 
 def summary_text(s: CaseSummary) -> str:
@@ -75,19 +73,36 @@ class StoreActions:
         self.window = window
         self.path = path
         self._store: CaseStore | None = None
+        self._reported: set[int] = set()  # damaged saves already named to the user
 
     def store(self) -> CaseStore | None:
         if self._store is not None:
             return self._store
         try:
             self._store, message = open_or_recover(self.path or default_store_path())
-        except (StoreError, OSError) as err:
+        except STORE_ERRORS as err:
             dialogs.inform(self.window, "Case store unavailable",
                            f"{err}\n\nYou can still save the case as a file (File ▸ Save case file).")
             return None
         if message:
             dialogs.inform(self.window, "Case store recovered", message)
         return self._store
+
+    def _failed(self, title: str, what: str, err: Exception) -> None:
+        dialogs.inform(self.window, title, f"{what}:\n{err}")
+
+    def _report_damage(self) -> None:
+        """Name each newly found damaged record once; the rest of the store works on."""
+        store = self._store
+        new = [d for sid, d in (store.damaged.items() if store else ()) if sid not in self._reported]
+        if not new:
+            return
+        self._reported.update(d.save_id for d in new)
+        lines = "\n".join(f"• {d.describe()}." for d in new)
+        dialogs.inform(self.window, "Damaged record skipped",
+                       f"{lines}\n\nEvery other case can be opened as usual. Earlier intact versions of a "
+                       "damaged case can be opened from its history, and whole-store backups from "
+                       "File ▸ Case store backups.")
 
     def save(self) -> int | None:
         store = self.store()
@@ -99,8 +114,8 @@ class StoreActions:
                 case_id = store.save(c.patient, c.assessment, case_id=c.store_id)
             except KeyError:  # deleted meanwhile (another window): keep the work as a new case
                 case_id = store.save(c.patient, c.assessment)
-        except (StoreError, sqlite3.Error, OSError) as err:
-            dialogs.inform(self.window, "Case not saved", f"The case could not be saved in the store:\n{err}")
+        except STORE_ERRORS as err:
+            self._failed("Case not saved", "The case could not be saved in the store", err)
             return None
         c.mark_saved(store_id=case_id)
         self.window.statusBar().showMessage(f"Saved as case {case_id} in {store.path}", 5000)
@@ -108,17 +123,29 @@ class StoreActions:
 
     def recent(self, limit: int = RECENT_LIMIT) -> list[CaseSummary]:
         store = self.store()
-        return store.recent(limit) if store is not None else []
+        if store is None:
+            return []
+        try:
+            summaries = store.recent(limit)
+        except STORE_ERRORS as err:
+            self._failed("Case store not read", "The list of stored cases could not be read", err)
+            return []
+        self._report_damage()
+        return summaries
+
+    def _load(self, what: str, load: Callable[[], Patient]) -> Patient | None:
+        try:
+            return load()
+        except (KeyError, PatientError, *STORE_ERRORS) as err:
+            self._report_damage()
+            self._failed("Case not opened", f"{what} could not be opened; the current case is unchanged", err)
+            return None
 
     def open_case(self, case_id: int) -> bool:
         """Load a stored case into the window (the caller has asked about unsaved work)."""
         store = self.store()
-        if store is None:
-            return False
-        try:
-            patient = store.load(case_id)
-        except (KeyError, PatientError, sqlite3.Error) as err:
-            dialogs.inform(self.window, "Case not opened", f"Case {case_id} could not be opened:\n{err}")
+        patient = None if store is None else self._load(f"Case {case_id}", lambda: store.load(case_id))
+        if patient is None:
             return False
         self.window.load_case(patient, store_id=case_id)
         return True
@@ -129,10 +156,74 @@ class StoreActions:
         summaries = self.recent()
         if not summaries:
             if self._store is not None:
-                dialogs.inform(self.window, "Case store", "The case store holds no case yet.", "information")
+                dialogs.inform(self.window, "Case store", "The case store holds no case that can be opened.",
+                               "information")
             return False
         case_id = pick_case(self.window, summaries)
         return case_id is not None and self.open_case(case_id)
+
+    def history(self, case_id: int | None = None) -> list[AuditRow]:
+        """Every save of the case (default: the one in the window); [] when it is not stored."""
+        case_id = self.window.controller.store_id if case_id is None else case_id
+        store = self.store() if case_id is not None else None
+        if store is None:
+            return []
+        try:
+            rows = store.history(case_id)
+        except KeyError:
+            return []
+        except STORE_ERRORS as err:
+            self._failed("History not read", f"The history of case {case_id} could not be read", err)
+            return []
+        self._report_damage()
+        return rows
+
+    def show_history(self) -> bool:
+        """The history of the case in the window; the user may open an earlier version."""
+        case_id = self.window.controller.store_id
+        rows = self.history(case_id)
+        if not rows:
+            dialogs.inform(self.window, "Case history", "This case is not in the case store yet: save it there "
+                           "(File ▸ Save to case store) to start its history.", "information")
+            return False
+        chosen = store_views.choose_save(self.window, case_id, rows)
+        if chosen is None or not chosen.intact or not chosen.has_case or not self.window.confirm_discard():
+            return False
+        patient = self._load(f"The save of {local_time(chosen.saved_at)}", lambda: self._store.load_save(chosen.id))
+        if patient is None:
+            return False
+        self.window.load_case(patient, store_id=case_id)
+        return True
+
+    def show_backups(self) -> bool:
+        """List the daily backups; restore the chosen one into the store after asking."""
+        store = self.store()
+        if store is None:
+            return False
+        try:
+            backups = list_backups(store.path)
+        except OSError as err:
+            self._failed("Backups not read", "The backup folder could not be read", err)
+            return False
+        if not backups:
+            dialogs.inform(self.window, "Case store backups", "There is no backup yet.", "information")
+            return False
+        chosen = store_views.choose_backup(self.window, backups)
+        if chosen is None:
+            return False
+        when = chosen.day.isoformat() if chosen.day else "before a restore"
+        if dialogs.ask(self.window, "Restore backup",
+                       f"Replace every case in the store by the backup of {when}? The store as it is now is "
+                       "kept as a copy first.", ("yes", "no")) != "yes":
+            return False
+        try:
+            safety = restore_backup(store.connection, store.path, chosen.path)
+        except STORE_ERRORS as err:
+            self._failed("Backup not restored", "The backup could not be restored; the store is unchanged", err)
+            return False
+        dialogs.inform(self.window, "Backup restored", f"The store now holds the cases of the backup of {when}. "
+                       f"The store as it was before is kept in {safety}.", "information")
+        return True
 
     def fill_recent_menu(self, menu: QMenu) -> None:
         """Rebuilt each time the menu opens, so it lists saves made by other windows too."""

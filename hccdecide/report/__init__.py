@@ -9,7 +9,7 @@ Charts are drawn with matplotlib's Agg canvas (:mod:`.charts`); nothing here imp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 from hccdecide.atomic_file import write_atomically
 from hccdecide.engine.assessment import Assessment
@@ -21,16 +21,16 @@ __all__ = ["write_pdf", "build_items", "plain_text", "pdf_bytes"]
 
 
 def pdf_bytes(assessment: Assessment, bands: Mapping[int, Band] | None = None, anonymous: bool = False,
-              discussion_note: str = "") -> bytes:
+              discussion_note: str = "", audit: Sequence[Any] = ()) -> bytes:
     """The report as PDF bytes (see :func:`write_pdf`)."""
     from hccdecide.report.pdf import render_pdf  # reportlab loads only when a PDF is made
 
-    items = build_items(assessment, bands, anonymous=anonymous, discussion_note=discussion_note)
+    items = build_items(assessment, bands, anonymous=anonymous, discussion_note=discussion_note, audit=audit)
     return render_pdf(items, report_meta(assessment, anonymous))
 
 
 def write_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band] | None = None,
-              anonymous: bool = False, discussion_note: str = "") -> Path:
+              anonymous: bool = False, discussion_note: str = "", audit: Sequence[Any] = ()) -> Path:
     """Write the MDT report of ``assessment`` to ``path`` (A4 PDF) and return the path.
 
     Parameters
@@ -46,5 +46,7 @@ def write_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band
         Leave out identifying fields (the case label) from the text, the footer and the metadata.
     discussion_note : str
         Free text of the MDT discussion, printed under the disclaimer.
+    audit : sequence of hccdecide.store.AuditRow, optional
+        The case's save history in the store (who saved, when, app and evidence), printed in the record.
     """
-    return write_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note), path)
+    return write_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note, audit), path)

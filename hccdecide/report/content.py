@@ -11,7 +11,7 @@ from the title block, the inputs and the page footer.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from hccdecide import __version__
 from hccdecide.clinical.nodes import station_table
@@ -169,6 +169,22 @@ class _Builder:
             self.add(Note(f"Evidence file skipped: {err}", "warning"))
         if discussion_note.strip():
             self.add(Heading("MDT discussion note", 2), Paragraph(discussion_note.strip()))
+
+    # -- save history (from the case store) -------------------------------------------------------
+    def audit(self, saves: Sequence[Any]) -> None:
+        """Who saved the case, when, with which app and evidence (rows of the store's case history)."""
+        if not saves:
+            return
+        rows = []
+        for s in saves:
+            when = s.saved_at[:16].replace("T", " ") + " UTC"
+            if not s.intact:
+                rows.append((when, "record damaged (checksum does not match)", "", ""))
+                continue
+            rows.append((when, f"{s.os_user} @ {s.host_name}", s.app_version, s.evidence_digest[:12]))
+        self.add(Heading("Save history (case store)", 2),
+                 Table(("Saved", "By (user @ computer)", "App", "Evidence digest"), tuple(rows),
+                       (0.24, 0.40, 0.14, 0.22)))
 
     # -- 1 inputs ----------------------------------------------------------------------------
     def inputs(self) -> None:
@@ -477,7 +493,8 @@ class _Builder:
 
 
 def build_items(assessment: Assessment, bands: Mapping[int, Band] | None = None, anonymous: bool = False,
-                discussion_note: str = "", now: datetime | None = None, charts: bool = True) -> list[Item]:
+                discussion_note: str = "", now: datetime | None = None, charts: bool = True,
+                audit: Sequence[Any] = ()) -> list[Item]:
     """The report's items, in reading order.
 
     Parameters
@@ -493,9 +510,12 @@ def build_items(assessment: Assessment, bands: Mapping[int, Band] | None = None,
         The time printed in the report (default: now, local time zone).
     charts : bool
         Draw the charts (matplotlib); False gives the same text without figures, faster.
+    audit : sequence of hccdecide.store.AuditRow, optional
+        The case's saves in the store, printed after the title block (who, when, app, evidence).
     """
     b = _Builder(assessment, dict(bands or {}), anonymous, charts)
     b.header(now or datetime.now().astimezone(), discussion_note)
+    b.audit(audit)
     b.inputs()
     b.derived()
     b.regimens()
