@@ -1,4 +1,5 @@
-"""Command line: ``python -m hccdecide assess CASE.json [--json]``, ``evidence [--check]``, ``report``."""
+"""Command line: ``python -m hccdecide assess CASE.json [--json]``, ``evidence [--check | --export FILE]``,
+``report``, ``screen TABLE -o OUT [--wide]``."""
 from __future__ import annotations
 
 import argparse
@@ -8,9 +9,35 @@ import sys
 from hccdecide.errors import EvidenceError, PatientError
 
 
+def _export_evidence(path: str) -> int:
+    from hccdecide.evidence.export import evidence_frame
+    from hccdecide.evidence.library import load_library
+    from hccdecide.tables import TableError, write_table
+
+    try:
+        library = load_library()
+        frame = evidence_frame(library)
+        out = write_table(frame, path)
+    except EvidenceError as err:
+        print(f"FAULT {err}", file=sys.stderr)
+        return 1
+    except TableError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"cannot write {path}: {err.strerror or err}", file=sys.stderr)
+        return 4
+    print(f"wrote {out}: {len(frame)} figures from {frame['study_id'].nunique()} studies "
+          f"(library {library.version}, digest {library.short_digest})")
+    return 0
+
+
 def _cmd_evidence(args: argparse.Namespace) -> int:
     from hccdecide.evidence.library import all_problems, load_library, load_regimens, study_files
     from hccdecide.paths import evidence_dir
+
+    if args.export:
+        return _export_evidence(args.export)
 
     if args.check:
         keys = set(load_regimens())
@@ -101,6 +128,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from hccdecide.engine.screening import BadRow, count_table, long_frame, read_table, screen_rows, wide_frame
+    from hccdecide.evidence.library import load_library
+    from hccdecide.tables import TableError, check_suffix, write_table
+    from pathlib import Path
+
+    try:
+        check_suffix(Path(args.output))
+        frame = read_table(args.table)
+        library = load_library()
+    except TableError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except EvidenceError as err:
+        print(f"evidence library fault: {err}", file=sys.stderr)
+        return 3
+    step = max(100, len(frame) // 10)
+
+    def progress(done: int, total: int) -> None:
+        if total >= 2 * step and (done % step == 0 or done == total):
+            print(f"screened {done}/{total} rows", file=sys.stderr)
+
+    screened, bad = [], 0
+    for result in screen_rows(frame, library, progress):
+        if isinstance(result, BadRow):
+            bad += 1
+            print(f"skipped {result}", file=sys.stderr)
+        else:
+            screened.append(result)
+    if not screened:
+        print(f"no row of {args.table} could be screened ({bad} bad)", file=sys.stderr)
+        return 2
+    out_frame = wide_frame(screened, library) if args.wide else long_frame(screened, library)
+    try:
+        out = write_table(out_frame, args.output)
+    except OSError as err:
+        print(f"cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
+        return 4
+    print(count_table(screened, library).to_string())
+    print(f"\nscreened {len(screened)} patient(s) against {len(library.studies)} studies, {bad} row(s) skipped; "
+          f"wrote {out} (library {library.version}, digest {library.short_digest})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hccdecide", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     asm.set_defaults(func=_cmd_assess)
     ev = sub.add_parser("evidence", help="list the studies of the evidence library")
     ev.add_argument("--check", action="store_true", help="validate every file; exit 1 on any fault")
+    ev.add_argument("--export", metavar="FILE", help="write every outcome figure to FILE (.csv or .xlsx)")
     ev.set_defaults(func=_cmd_evidence)
+    scr = sub.add_parser("screen", help="screen a table of patients (CSV or XLSX) against every study")
+    scr.add_argument("table", help="one patient per row, case keys as columns (see the README)")
+    scr.add_argument("-o", "--output", required=True, help="the table to write (.csv or .xlsx)")
+    scr.add_argument("--wide", action="store_true", help="one row per patient, one column per study")
+    scr.set_defaults(func=_cmd_screen)
     rep = sub.add_parser("report", help="write the PDF report of a case for the MDT record")
     rep.add_argument("case", help="case file (flat JSON; see the README for keys)")
     rep.add_argument("-o", "--output", required=True, help="the PDF file to write")
