@@ -40,7 +40,11 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
         return _export_evidence(args.export)
 
     if args.check:
-        keys = set(load_regimens())
+        try:
+            keys = set(load_regimens())
+        except EvidenceError as err:
+            print(f"FAULT {err}", file=sys.stderr)
+            return 1
         faults = [err for path in study_files(evidence_dir()) for err in all_problems(path, keys)]
         for err in faults:
             print(f"FAULT {err}", file=sys.stderr)
@@ -212,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except EvidenceError as err:  # a bundled or reference file at fault: name it, no trace
+        print(f"evidence library fault: {err}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # output piped into head & co.: not an error
         sys.stderr.close()
         return 0

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-import yaml
-
 from hccdecide.case_json import decode_case_bytes, load_case_text, read_case_bytes
 from hccdecide.errors import PatientError
 from hccdecide.paths import reference_file
 from hccdecide.text_rules import ACCEPTED_TEXT, text_problem
+from hccdecide.yaml_data import read_table
 
 NUMBER = "number"
 INTEGER = "integer"
@@ -78,8 +77,7 @@ class AltUnit:
 @lru_cache(maxsize=1)
 def station_codes() -> frozenset[str]:
     """Nodal station codes of the reference table (the only list field is lnm_stations)."""
-    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["stations"])
+    return frozenset(read_table(reference_file("ln_stations.yaml"), "stations"))
 
 
 def _fmt(x: float | None) -> str:

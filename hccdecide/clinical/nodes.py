@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-import yaml
-
+from hccdecide.errors import EvidenceError
 from hccdecide.paths import reference_file
+from hccdecide.yaml_data import read_table, read_yaml
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,19 @@ class Station:
 
 @lru_cache(maxsize=1)
 def station_table() -> Mapping[str, Station]:
-    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
-    return {code: Station(code, v["label"], v["location"], v.get("note", ""))
-            for code, v in data["stations"].items()}
+    path = reference_file("ln_stations.yaml")
+    try:
+        return {code: Station(code, v["label"], v["location"], v.get("note", ""))
+                for code, v in read_table(path, "stations").items()}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise EvidenceError(path.name, "stations", f"each station needs a label and a location ({exc!r})") from None
 
 
 def station_source() -> str:
-    data = yaml.safe_load(reference_file("ln_stations.yaml").read_text(encoding="utf-8"))
+    path = reference_file("ln_stations.yaml")
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        raise EvidenceError(path.name, "source", "must name the source of the station table")
     return data["source"]
 
 

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
-import yaml
-
 from hccdecide.clinical import dose, liver, nodes, oligo, staging, vascular
 from hccdecide.patient import EHS_ORGANS, Patient
 from hccdecide.paths import reference_file
 from hccdecide.variables import VARIABLES
+from hccdecide.yaml_data import read_table
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Derived:
 
 @lru_cache(maxsize=1)
 def default_uln() -> Mapping[str, Mapping[str, Any]]:
-    return yaml.safe_load(reference_file("lab_normals.yaml").read_text(encoding="utf-8"))["uln"]
+    return read_table(reference_file("lab_normals.yaml"), "uln")
 
 
 def _child_pugh(p: Patient, notes: list[Note]) -> tuple[liver.ChildPugh, int | None, str | None]:

@@ -5,6 +5,7 @@ patient vocabulary, the regimen table and itself.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 from hccdecide.evidence.schema import AllOf, AnyOf, Condition, Op, Rule, Study
@@ -45,12 +46,36 @@ def check_condition(cond: Condition, path: str) -> list[Problem]:
         problems.append((f"{path}.op", f"{cond.op.value!r} does not apply to {var.kind} variable {cond.var}"))
     if cond.unit != var.unit and var.kind in (NUMBER, INTEGER):
         problems.append((f"{path}.unit", f"{cond.var} is in {var.unit!r}, the rule says {cond.unit!r}"))
+    problems += _value_types(cond, path, var.kind)
     if var.kind == CHOICE:
         values = cond.value if isinstance(cond.value, list) else [cond.value]
         bad = [v for v in values if v not in var.choices]
         if bad:
             problems.append((f"{path}.value", f"{bad} not among {list(var.choices)} for {cond.var}"))
     return problems
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _value_types(cond: Condition, path: str, kind: str) -> list[Problem]:
+    """A rule's value has the type of its variable: numbers for a numeric one (``"5"`` and ``true``
+    are not numbers), text codes for a list or choice; ``between`` runs low to high."""
+    if cond.value is None:
+        return []
+    values = cond.value if isinstance(cond.value, list) else [cond.value]
+    if kind in (NUMBER, INTEGER):
+        bad = [v for v in values if not _is_number(v)]
+        if bad:
+            return [(f"{path}.value", f"{bad[0]!r} is not a number; {cond.var} is numeric")]
+        if cond.op == Op.BETWEEN and values[0] > values[1]:
+            return [(f"{path}.value", f"between needs [low, high], not {values}")]
+    elif kind in (CHOICE, TEXT_LIST):
+        bad = [v for v in values if not isinstance(v, str)]
+        if bad:
+            return [(f"{path}.value", f"{bad[0]!r} is not text; {cond.var} takes text codes")]
+    return []
 
 
 def _rules(study: Study) -> Iterator[tuple[Rule | None, str]]:

@@ -6,27 +6,36 @@ extra folder are validated the same way; a faulty one is reported and skipped so
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-import yaml
 from pydantic import ValidationError
 
 from hccdecide.errors import EvidenceError
 from hccdecide.evidence.crosscheck import check_study
 from hccdecide.evidence.schema import Study
 from hccdecide.paths import evidence_dir, reference_file
+from hccdecide.yaml_data import read_table, read_yaml
 
 EXTRA_EVIDENCE_ENV = "HCCDECIDE_EXTRA_EVIDENCE"
-# libyaml's parser is ~10x faster than the pure-Python one; start-up time depends on it.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_yaml(path: Path):
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+def validate_study(data: object) -> Study:
+    """A Study from parsed YAML, strictly typed: a number must be a number (``"5"`` and ``true`` are
+    not), a count a whole number, a flag a boolean. Validated in pydantic's JSON mode, where strict
+    still reads YAML lists as tuples and text as enum values, exactly as the file means them."""
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except ValueError:
+        raise EvidenceError("(record)", "(file)", "holds NaN or infinity where a number is needed") from None
+    except TypeError as exc:  # a YAML date or timestamp: the schema has no date fields
+        raise EvidenceError("(record)", "(file)", f"holds a value that is not plain data ({exc}); "
+                            "quote dates") from None
+    return Study.model_validate_json(text, strict=True)
 
 
 @dataclass(frozen=True)
@@ -68,18 +77,13 @@ def _pydantic_to_errors(file: str, exc: ValidationError) -> list[EvidenceError]:
 def parse_study(path: Path, regimen_keys: set[str]) -> Study:
     """Read and validate one study file; raise EvidenceError naming file, field and reason."""
     name = path.name
-    try:
-        data = _read_yaml(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(name, "(file)", f"cannot be read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise EvidenceError(name, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise EvidenceError(name, "(record)", "must be a mapping of fields")
     try:
-        study = Study.model_validate(data)
+        study = validate_study(data)
+    except EvidenceError as err:
+        raise EvidenceError(name, err.field, err.reason) from None
     except ValidationError as exc:
         errors = _pydantic_to_errors(name, exc)
         first = errors[0]
@@ -98,8 +102,8 @@ def parse_study(path: Path, regimen_keys: set[str]) -> Study:
 def all_problems(path: Path, regimen_keys: set[str]) -> list[EvidenceError]:
     """Every fault of one file (for the --check report), not only the first."""
     try:
-        data = _read_yaml(path)
-        study = Study.model_validate(data)
+        data = read_yaml(path)
+        study = validate_study(data)
     except ValidationError as exc:
         return _pydantic_to_errors(path.name, exc)
     except Exception:  # noqa: BLE001 - parse_study gives the precise message
@@ -112,9 +116,13 @@ def all_problems(path: Path, regimen_keys: set[str]) -> list[EvidenceError]:
 
 
 def load_regimens() -> dict[str, RegimenInfo]:
-    data = _read_yaml(reference_file("regimens.yaml"))
-    return {key: RegimenInfo(key, v["name"], v["summary"], i)
-            for i, (key, v) in enumerate(data["regimens"].items())}
+    path = reference_file("regimens.yaml")
+    out = {}
+    for i, (key, v) in enumerate(read_table(path, "regimens").items()):
+        if not (isinstance(v, dict) and isinstance(v.get("name"), str) and isinstance(v.get("summary"), str)):
+            raise EvidenceError(path.name, f"regimens.{key}", "needs a text name and a text summary")
+        out[str(key)] = RegimenInfo(str(key), v["name"], v["summary"], i)
+    return out
 
 
 def study_files(folder: Path) -> list[Path]:
@@ -136,6 +144,23 @@ def _extra_folder() -> Path | None:
     return Path(value) if value else None
 
 
+def _library_version(folder: Path) -> str:
+    """The version in ``_library.yaml`` (``unversioned`` when the file is absent)."""
+    path = folder / "_library.yaml"
+    if not path.exists():
+        return "unversioned"
+    meta = read_yaml(path)
+    if not isinstance(meta, dict) or not isinstance(meta.get("version", ""), (str, int, float)):
+        raise EvidenceError(path.name, "version", "must be a mapping with a text version")
+    return str(meta.get("version", "unversioned"))
+
+
+def _missing_extra(extra: Path) -> EvidenceError:
+    what = "is not a folder" if extra.exists() else "does not exist"
+    return EvidenceError(str(extra), "(folder)",
+                         f"{EXTRA_EVIDENCE_ENV} names a folder that {what}; no extra studies were loaded")
+
+
 def load_library(folder: Path | None = None, extra: Path | None = None) -> Library:
     """Load the bundled evidence (every file must be valid) plus optional user files (skipped if bad)."""
     folder = folder or evidence_dir()
@@ -151,12 +176,17 @@ def load_library(folder: Path | None = None, extra: Path | None = None) -> Libra
         files[study.id] = path.name
         used.append(path)
     problems: list[EvidenceError] = []
-    if extra is not None and extra.is_dir():
+    if extra is not None and not extra.is_dir():
+        problems.append(_missing_extra(extra))
+    elif extra is not None:
         for path in study_files(extra):
             try:
                 study = parse_study(path, keys)
             except EvidenceError as err:
                 problems.append(err)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a user's file must never stop the app
+                problems.append(EvidenceError(path.name, "(record)", f"cannot be checked ({exc!r:.200})"))
                 continue
             if study.id in files:
                 problems.append(EvidenceError(path.name, "id", f"duplicates bundled study {study.id}"))
@@ -164,11 +194,9 @@ def load_library(folder: Path | None = None, extra: Path | None = None) -> Libra
             studies.append(study)
             files[study.id] = path.name
             used.append(path)
-    meta_path = folder / "_library.yaml"
-    meta = _read_yaml(meta_path) if meta_path.exists() else {}
+    version = _library_version(folder)
     digest = _digest(used + [reference_file("regimens.yaml")])
-    return Library(tuple(studies), regimens, str(meta.get("version", "unversioned")), digest,
-                   tuple(problems), files)
+    return Library(tuple(studies), regimens, version, digest, tuple(problems), files)
 
 
 @lru_cache(maxsize=1)

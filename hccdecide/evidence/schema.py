@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 
 class Strict(BaseModel):
+    # The library validates files with strict=True in JSON mode (library.validate_study): "5" is not
+    # a number, true is not a count, 62.5 is not a whole number; lists still read as tuples.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from hccdecide.errors import EvidenceError
 from hccdecide.evidence.library import default_library
 from hccdecide.gui.platform_check import check_display
 from hccdecide.paths import resource
@@ -57,7 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     load_style(app)
     install_exception_hook(app)
     case = next((a for a in argv[1:] if not a.startswith("-")), None)
-    window = create_window(case)
+    try:
+        window = create_window(case)
+    except EvidenceError as err:  # a damaged bundled or reference file: say which, then stop
+        QMessageBox.critical(None, "Evidence library not loaded",
+                             f"hccdecide cannot start because a data file is faulty:\n\n{err}")
+        return 3
     window.show()
     return app.exec()
 
