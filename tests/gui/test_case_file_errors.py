@@ -34,3 +34,22 @@ def test_control_characters_typed_in_the_label_are_refused(qtbot, window, typed,
     editor.editor.textEdited.emit("患者 😀")
     assert not editor.error.isVisibleTo(window)
     assert window.controller.patient["case_label"] == "患者 😀"
+
+
+def test_a_faulty_bundled_data_file_stops_start_up_with_a_named_message(qapp, monkeypatch):
+    from hccdecide.errors import EvidenceError
+    from hccdecide.gui import app as app_module
+
+    shown = []
+
+    def faulty(_case=None, _settings=None):
+        raise EvidenceError("regimens.yaml", "regimens", "must be a mapping")
+
+    monkeypatch.setattr(app_module, "create_window", faulty)
+    monkeypatch.setattr(app_module, "check_display", lambda: None)
+    monkeypatch.setattr(app_module, "load_style", lambda _app: None)  # leave the shared app as it is
+    monkeypatch.setattr(app_module, "install_exception_hook", lambda _app: None)
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda _p, title, text: shown.append((title, text)))
+    assert app_module.main(["hccdecide"]) == 3
+    (title, text), = shown
+    assert title == "Evidence library not loaded" and "regimens.yaml: regimens" in text
