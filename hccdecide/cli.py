@@ -114,7 +114,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import time
 
     from hccdecide.engine.assessment import bands_for
-    from hccdecide.report import write_pdf
+    from hccdecide.report import write_pdf, write_summary_pdf
 
     assessment = _assess_case(args.case)
     if isinstance(assessment, int):
@@ -122,13 +122,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     bands = None if args.no_bands else bands_for(assessment.curves)
     try:
-        out = write_pdf(assessment, args.output, bands=bands, anonymous=args.anonymous,
-                        discussion_note=args.note or "")
+        if args.summary:
+            out = write_summary_pdf(assessment, args.output, bands=bands, anonymous=args.anonymous,
+                                    discussion_note=args.note or "")
+        else:
+            out = write_pdf(assessment, args.output, bands=bands, anonymous=args.anonymous,
+                            discussion_note=args.note or "")
     except OSError as err:
         print(f"cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
         return 4
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {time.perf_counter() - started:.2f} s"
-          f"{', anonymous' if args.anonymous else ''}{', without bands' if args.no_bands else ''})")
+          f"{', one page' if args.summary else ''}{', anonymous' if args.anonymous else ''}{', without bands' if args.no_bands else ''})")
     return 0
 
 
@@ -199,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--anonymous", action="store_true", help="leave out identifying fields (case label)")
     rep.add_argument("--no-bands", action="store_true", help="skip the uncertainty bands (faster)")
     rep.add_argument("--note", help="discussion note to print in the report")
+    rep.add_argument("--summary", action="store_true",
+                     help="the one-page record (one A4 page) instead of the full record")
     rep.set_defaults(func=_cmd_report)
     return parser
 

@@ -60,7 +60,7 @@ def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) 
     sentence = f"Of 100 patients like this, about {n} are {state} at {_when(months)}"
     sentence += f" (95% band {lo}–{hi})." if (lo, hi) != (n, n) else "."
     counts = ((ALIVE, lo), (RANGE, hi - lo), (NOT_ALIVE, TOTAL - hi))
-    labels = {ALIVE: f"{state} (lower end of the band)" if hi > lo else state,
+    labels = {ALIVE: f"{state} (band's lower end)" if hi > lo else state,
               RANGE: "within the 95% band", NOT_ALIVE: f"not {state}"}
     return IconArray(f"{curve.study.short_name}: individual estimate, {_when(months)}", sentence, counts, labels)
 

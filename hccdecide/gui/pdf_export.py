@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QLabel, QPl
 class PdfOptions:
     discussion_note: str = ""
     anonymous: bool = False
+    full_record: bool = False  # default export: the one-page record
 
 
 class PdfOptionsDialog(QDialog):
@@ -28,6 +29,9 @@ class PdfOptionsDialog(QDialog):
         self.anonymous = QCheckBox("&Anonymous (leave out the case label and other identifying fields)")
         self.anonymous.setObjectName("anonymousReport")
         self.anonymous.setChecked(anonymous)
+        self.full_record = QCheckBox("&Full record (every criterion, figure and source; several pages) instead "
+                                     "of the one-page record")
+        self.full_record.setObjectName("fullRecord")
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Choose file…")
         buttons.accepted.connect(self.accept)
@@ -38,11 +42,12 @@ class PdfOptionsDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.note)
         layout.addWidget(self.anonymous)
+        layout.addWidget(self.full_record)
         layout.addWidget(buttons)
         self.resize(560, 320)
 
     def options(self) -> PdfOptions:
-        return PdfOptions(self.note.toPlainText().strip(), self.anonymous.isChecked())
+        return PdfOptions(self.note.toPlainText().strip(), self.anonymous.isChecked(), self.full_record.isChecked())
 
 
 def ask_pdf_options(parent: QWidget | None, anonymous: bool = False) -> PdfOptions | None:
@@ -52,8 +57,13 @@ def ask_pdf_options(parent: QWidget | None, anonymous: bool = False) -> PdfOptio
 
 
 def write_report(assessment, path, bands: dict, options: PdfOptions, audit=()) -> None:
-    """``audit``: the case's save history in the store, printed in the record."""
-    from hccdecide.report import write_pdf  # reportlab loads here, on the first export
+    """The one-page record by default, the full record when asked. ``audit``: the case's save history in
+    the store, printed in the full record."""
+    from hccdecide.report import write_pdf, write_summary_pdf  # reportlab loads here, on the first export
 
+    if not options.full_record:
+        write_summary_pdf(assessment, path, bands=bands, anonymous=options.anonymous,
+                          discussion_note=options.discussion_note)
+        return
     write_pdf(assessment, path, bands=bands, anonymous=options.anonymous, discussion_note=options.discussion_note,
               audit=audit)

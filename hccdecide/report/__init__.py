@@ -17,7 +17,7 @@ from hccdecide.engine.uncertainty import Band
 from hccdecide.report.content import build_items, report_meta
 from hccdecide.report.items import plain_text
 
-__all__ = ["write_pdf", "build_items", "plain_text", "pdf_bytes"]
+__all__ = ["write_pdf", "write_summary_pdf", "build_items", "plain_text", "pdf_bytes"]
 
 
 def pdf_bytes(assessment: Assessment, bands: Mapping[int, Band] | None = None, anonymous: bool = False,
@@ -50,3 +50,11 @@ def write_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band
         The case's save history in the store (who saved, when, app and evidence), printed in the record.
     """
     return write_atomically(pdf_bytes(assessment, bands, anonymous, discussion_note, audit), path)
+
+
+def write_summary_pdf(assessment: Assessment, path: str | Path, bands: Mapping[int, Band] | None = None,
+                      anonymous: bool = False, discussion_note: str = "") -> Path:
+    """Write the one-page MDT record (one A4 page; see :mod:`hccdecide.report.summary_page`)."""
+    from hccdecide.report.summary_page import summary_pdf_bytes
+
+    return write_atomically(summary_pdf_bytes(assessment, bands, anonymous, discussion_note), path)
