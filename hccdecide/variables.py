@@ -37,6 +37,8 @@ DERIVED: tuple[Variable, ...] = (
              choices=("M0", "M1"), derived=True),
     Variable("distant_organ_metastasis", "Distant organ metastasis (nodes not counted)", BOOLEAN,
              derived=True),
+    Variable("extrahepatic_disease", "Extrahepatic disease (nodal or distant organ metastasis)", BOOLEAN,
+             derived=True),
     Variable("extrahepatic_organs", "Organs with extrahepatic metastases (non-regional nodes = 1)",
              INTEGER, derived=True),
     Variable("extrahepatic_lesions", "Extrahepatic metastatic lesions", INTEGER, derived=True),

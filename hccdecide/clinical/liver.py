@@ -1,6 +1,8 @@
 """Liver function: Child–Pugh score and class, ALBI score and grade.
 
-Child–Pugh convention used (stated on screen): bilirubin < 34 / 34–50 / > 50 µmol/L; albumin > 35 /
+Child–Pugh convention used (stated on screen): bilirubin < 2 / 2–3 / > 3 mg/dL as Pugh defined it,
+i.e. < 34.2 / 34.2–51.3 / > 51.3 µmol/L, compared at 0.1 µmol/L (the precision of the converted band
+edges, so 3.0 mg/dL = 51.3 µmol/L scores 2 points as in mg/dL); albumin > 35 /
 28–35 / < 28 g/L; INR < 1.7 / 1.7–2.3 / > 2.3, or, only when INR is unknown, PT prolongation
 < 4 / 4–6 / > 6 s over control; ascites none / mild / moderate–severe; encephalopathy none /
 grade 1–2 / grade 3–4. Some sources put the albumin edge at 30 g/L; this one uses 28.
@@ -14,7 +16,8 @@ import math
 from dataclasses import dataclass
 
 CHILD_PUGH_CONVENTION = (
-    "Child–Pugh: bilirubin <34 / 34–50 / >50 µmol/L; albumin >35 / 28–35 / <28 g/L; "
+    "Child–Pugh: bilirubin <34.2 / 34.2–51.3 / >51.3 µmol/L (Pugh's <2 / 2–3 / >3 mg/dL, compared at "
+    "0.1 µmol/L); albumin >35 / 28–35 / <28 g/L; "
     "INR <1.7 / 1.7–2.3 / >2.3 (PT prolongation <4 / 4–6 / >6 s only if INR unknown); "
     "ascites none / mild / moderate–severe; encephalopathy none / grade 1–2 / grade 3–4.")
 ALBI_CONVENTION = "ALBI = 0.66·log10(bilirubin µmol/L) − 0.085·albumin g/L; grade 1 ≤ −2.60 < 2 ≤ −1.39 < 3."
@@ -23,8 +26,16 @@ ASCITES_POINTS = {"none": 1, "mild": 2, "moderate_severe": 3}
 ENCEPHALOPATHY_POINTS = {"none": 1, "grade_1_2": 2, "grade_3_4": 3}
 
 
+# Pugh's bands are in mg/dL (< 2, 2–3, > 3); 1 mg/dL = 17.104 µmol/L gives these edges.
+BILIRUBIN_EDGES_UMOL_L = (34.2, 51.3)
+
+
 def bilirubin_points(umol_l: float) -> int:
-    return 1 if umol_l < 34 else (2 if umol_l <= 50 else 3)
+    # Compared at 0.1 µmol/L: a round mg/dL value converted (3.0 mg/dL = 51.31 µmol/L) must land on the
+    # same side of the edge as in Pugh's mg/dL definition.
+    value = round(umol_l, 1)
+    low, high = BILIRUBIN_EDGES_UMOL_L
+    return 1 if value < low else (2 if value <= high else 3)
 
 
 def albumin_points(g_l: float) -> int:
@@ -98,5 +109,22 @@ def albi_score(bilirubin_umol_l: float, albumin_g_l: float) -> float:
     return 0.66 * math.log10(bilirubin_umol_l) - 0.085 * albumin_g_l
 
 
+ALBI_CUTOFFS = (-2.60, -1.39)
+
+
 def albi_grade(score: float) -> int:
-    return 1 if score <= -2.60 else (2 if score <= -1.39 else 3)
+    """Grade from the unrounded score (a score that prints as −2.60 may still be grade 2)."""
+    low, high = ALBI_CUTOFFS
+    return 1 if score <= low else (2 if score <= high else 3)
+
+
+def albi_digits(score: float) -> int:
+    """Decimals to show: 2, or more when two would print the score onto a cut-off it does not equal."""
+    digits = 2
+    while digits < 6 and any(round(score, digits) == c and score != c for c in ALBI_CUTOFFS):
+        digits += 1
+    return digits
+
+
+def albi_text(score: float) -> str:
+    return f"{score:.{albi_digits(score)}f}"

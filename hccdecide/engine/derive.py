@@ -10,19 +10,34 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from hccdecide.clinical import dose, liver, nodes, oligo, staging, vascular
+from hccdecide.engine.conflicts import conflicts
+from hccdecide.engine.notes import Note
 from hccdecide.patient import EHS_ORGANS, Patient
 from hccdecide.paths import reference_file
 from hccdecide.variables import VARIABLES
 from hccdecide.yaml_data import read_table
 
 
-@dataclass(frozen=True)
-class Note:
-    """Something the clinician should know about a derived value."""
-
-    key: str
-    kind: str  # conflict | override | assumption
-    text: str
+_LIVER = ("bilirubin_umol_l", "albumin_g_l", "inr", "pt_prolongation_s", "ascites", "encephalopathy",
+          "child_pugh_score")
+_NODES = ("lnm_present", "lnm_stations", "lnm_count", "lnm_volume_cc", "lnm_location_override")
+_ORGANS = ("extrahepatic_spread", *(f"ehm_{o}_count" for o in EHS_ORGANS))
+# The entered fields each derived value is computed from, so that a conflict between entries also
+# unsettles the criteria that read them through a derived value.
+DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
+    "child_pugh_score": _LIVER, "child_pugh_class": _LIVER,
+    "albi_score": ("bilirubin_umol_l", "albumin_g_l"), "albi_grade": ("bilirubin_umol_l", "albumin_g_l"),
+    "bclc_stage": ("ecog", *_LIVER, "vp", "vv", *_NODES, *_ORGANS, "tumour_count", "largest_diameter_cm"),
+    "mvi_present": ("vp", "vv"), "mvi_grade": ("vp", "vv"), "pvtt_cheng_type": ("cheng_type", "vp"),
+    "lnm_location": _NODES, "m_stage": (*_NODES, *_ORGANS), "distant_organ_metastasis": _ORGANS,
+    "extrahepatic_disease": (*_NODES, *_ORGANS), "extrahepatic_organs": (*_NODES, *_ORGANS),
+    "extrahepatic_lesions": (*_NODES, *_ORGANS), "extrahepatic_max_per_organ": (*_NODES, *_ORGANS),
+    "oligoprogression_type": ("progressing_lesions", "progressing_organs", "metastatic_history",
+                              "months_since_diagnosis"),
+    "bed_gy": ("rt_dose_gy", "rt_fractions", "alpha_beta_gy"), "eqd2_gy": ("rt_dose_gy", "rt_fractions",
+                                                                           "alpha_beta_gy"),
+    "inr_x_uln": ("inr", "inr_uln"), "bilirubin_x_uln": ("bilirubin_umol_l", "bilirubin_uln_umol_l"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,15 +54,45 @@ class Derived:
     def __getitem__(self, key: str) -> Any:
         return self.facts[key]
 
+    @property
+    def conflicted(self) -> Mapping[str, Note]:
+        """Facts that rest on entries in conflict, each with the conflict note concerned."""
+        out: dict[str, Note] = {}
+        for note in self.notes:
+            if note.kind != "conflict" or not note.fields:
+                continue
+            fields = set(note.fields)
+            out.update({f: note for f in fields if f not in out})
+            out.update({k: note for k, deps in DEPENDS_ON.items() if fields & set(deps) and k not in out})
+        return out
+
 
 @lru_cache(maxsize=1)
 def default_uln() -> Mapping[str, Mapping[str, Any]]:
     return read_table(reference_file("lab_normals.yaml"), "uln")
 
 
+def _coagulation_choice(p: Patient, notes: list[Note]) -> liver.ChildPugh:
+    """INR scores coagulation; PT prolongation only when INR is unknown. When both are entered and
+    score differently, that is a conflict: it is noted (so no status rests on it), and the score uses
+    INR unless only the PT prolongation settles the class, so an added INR never unsettles a class."""
+    parts = (p["bilirubin_umol_l"], p["albumin_g_l"])
+    rest = (p["ascites"], p["encephalopathy"])
+    by_inr = liver.child_pugh(*parts, p["inr"], None, *rest)
+    if p["inr"] is None or p["pt_prolongation_s"] is None:
+        return liver.child_pugh(*parts, p["inr"], p["pt_prolongation_s"], *rest)
+    by_pt = liver.child_pugh(*parts, None, p["pt_prolongation_s"], *rest)
+    if by_inr.points["coagulation"] == by_pt.points["coagulation"]:
+        return by_inr
+    notes.append(Note("inr", "conflict",
+                      f"INR {p['inr']:g} ({by_inr.points['coagulation']} Child–Pugh points) and PT prolongation "
+                      f"{p['pt_prolongation_s']:g} s ({by_pt.points['coagulation']} points) disagree; check both",
+                      ("inr", "pt_prolongation_s")))
+    return by_pt if by_inr.klass is None and by_pt.klass is not None else by_inr
+
+
 def _child_pugh(p: Patient, notes: list[Note]) -> tuple[liver.ChildPugh, int | None, str | None]:
-    cp = liver.child_pugh(p["bilirubin_umol_l"], p["albumin_g_l"], p["inr"], p["pt_prolongation_s"],
-                          p["ascites"], p["encephalopathy"])
+    cp = _coagulation_choice(p, notes)
     entered = p["child_pugh_score"]
     low, high = cp.score_range
     if cp.score is not None:
@@ -91,35 +136,56 @@ def _extrahepatic(p: Patient, nodal: nodes.NodalLocation, notes: list[Note]) -> 
     distant_nodes = nodal.location == "non_regional"
     node_lesions = (len([s for s in p["lnm_stations"] or ()
                          if nodes.station_table()[s].location == "non_regional"]) or 1) if distant_nodes else 0
-    if p["extrahepatic_spread"] is False and not any(given.values()):
-        organ_counts = {o: 0 for o in EHS_ORGANS}
-    elif given:
-        if len(given) < len(EHS_ORGANS):
-            notes.append(Note("extrahepatic_organs", "assumption",
-                              "organs without an entered count are taken as free of metastases"))
-        organ_counts = {o: given.get(o, 0) for o in EHS_ORGANS}
+    if p["extrahepatic_spread"] is False:
+        # "no extrahepatic metastasis" settles the organs without a count
+        organ_counts: dict[str, int | None] = {o: given.get(o, 0) for o in EHS_ORGANS}
+        if any(given.values()):
+            notes.append(Note("extrahepatic_spread", "conflict",
+                              "extrahepatic spread marked absent but metastasis counts entered; counts used",
+                              ("extrahepatic_spread", *(f"ehm_{o}_count" for o in given))))
     else:
-        return {"extrahepatic_organs": None, "extrahepatic_lesions": None,
-                "extrahepatic_max_per_organ": None, "distant_organ_mets": p["extrahepatic_spread"]}
-    if p["extrahepatic_spread"] is False and any(given.values()):
-        notes.append(Note("extrahepatic_spread", "conflict",
-                          "extrahepatic spread marked absent but metastasis counts entered; counts used"))
-    involved = [c for c in organ_counts.values() if c > 0]
+        organ_counts = dict(counts)  # an organ left blank stays unknown
+    known = [c for c in organ_counts.values() if c is not None]
+    involved = [c for c in known if c > 0]
+    complete = len(known) == len(EHS_ORGANS)  # totals also need to know whether distant nodes count
+    totals = complete and nodal.location is not None
+    if involved:
+        distant = True
+    elif complete:
+        distant = False
+    else:
+        distant = False if p["extrahepatic_spread"] is False else (True if p["extrahepatic_spread"] else None)
     return {
         **{f"ehm_{o}_count": c for o, c in organ_counts.items()},
-        "extrahepatic_organs": len(involved) + (1 if distant_nodes else 0),
-        "extrahepatic_lesions": sum(involved) + node_lesions,
-        "extrahepatic_max_per_organ": max(involved + [node_lesions]),
-        "distant_organ_mets": bool(involved),
+        "extrahepatic_organs": len(involved) + (1 if distant_nodes else 0) if totals else None,
+        "extrahepatic_lesions": sum(involved) + node_lesions if totals else None,
+        "extrahepatic_max_per_organ": max(involved + [node_lesions]) if totals else None,
+        "distant_organ_mets": distant,
     }
 
 
+NODAL_FIELDS = ("lnm_present", "lnm_stations", "lnm_count", "lnm_volume_cc")
+
+
 def _lnm_present(p: Patient, notes: list[Note]) -> bool | None:
-    """Listed stations outweigh a "no nodal metastasis" tick, as entered counts do for organs."""
-    if p["lnm_present"] is False and p["lnm_stations"]:
-        notes.append(Note("lnm_present", "conflict",
-                          "nodal metastasis marked absent but stations listed; stations used"))
+    """Listed stations, a node count above 0 or a nodal volume imply nodal metastasis; a count of 0
+    implies none. Entries that contradict each other are noted; the nodal evidence is then used."""
+    evidence = [what for what, given in (("stations listed", bool(p["lnm_stations"])),
+                                         (f"{p['lnm_count']} involved nodes", (p["lnm_count"] or 0) > 0),
+                                         ("a nodal volume", p["lnm_volume_cc"] is not None)) if given]
+    if evidence and (p["lnm_present"] is False or p["lnm_count"] == 0):
+        said_no = "nodal metastasis marked absent" if p["lnm_present"] is False else "0 involved nodes entered"
+        notes.append(Note("lnm_present", "conflict", f"{said_no} but {', '.join(evidence)}; nodal metastasis "
+                          "taken as present", NODAL_FIELDS))
         return True
+    if evidence:
+        return True
+    if p["lnm_present"] is True and p["lnm_count"] == 0:
+        notes.append(Note("lnm_present", "conflict", "nodal metastasis marked present but 0 involved nodes "
+                          "entered", NODAL_FIELDS))
+        return True
+    if p["lnm_present"] is None and p["lnm_count"] == 0:
+        return False
     return p["lnm_present"]
 
 
@@ -170,23 +236,37 @@ def _cheng(p: Patient, notes: list[Note]) -> int | None:
     return approx
 
 
-# Facts that follow logically from another answer: (if key is value) -> these keys are False.
-IMPLIED_FALSE = (
-    # an untreated liver tumour cannot be "treated and without progression"
-    ("treatment_naive", True, ("prior_systemic_therapy", "prior_tace", "prior_rt_same_site", "resected",
-                               "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response",
-                               "primary_controlled")),
-    ("prior_systemic_therapy", False, ("progressed_on_sorafenib", "anti_pd1_refractory")),
-    ("prior_tace", False, ("tace_incomplete_response",)),
+_NAIVE_EXCLUDES = ("prior_systemic_therapy", "prior_tace", "prior_rt_same_site", "resected",
+                   "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response",
+                   "primary_controlled", "recurrent")
+# Facts that follow logically from another answer: (if key is value) -> these keys take these values.
+# They fill only unknown keys; an entry that contradicts them is a conflict (engine/conflicts.py).
+IMPLIED: tuple[tuple[str, Any, Mapping[str, Any]], ...] = (
+    # an untreated HCC has had no treatment of any kind, systemic included, and is not on one now;
+    # it cannot be "treated and without progression" either
+    ("treatment_naive", True, {**{k: False for k in _NAIVE_EXCLUDES}, "first_line_therapy": "none"}),
+    ("prior_systemic_therapy", False, {"progressed_on_sorafenib": False, "anti_pd1_refractory": False}),
+    ("prior_tace", False, {"tace_incomplete_response": False}),
+    # any previous treatment means the HCC is not treatment-naive
+    *((k, True, {"treatment_naive": False}) for k in _NAIVE_EXCLUDES if k != "primary_controlled"),
+    ("progressed_on_sorafenib", True, {"prior_systemic_therapy": True}),
+    ("anti_pd1_refractory", True, {"prior_systemic_therapy": True}),
 )
 
 
-def _implied(p: Patient) -> dict[str, bool]:
-    out: dict[str, bool] = {}
-    for key, value, consequences in IMPLIED_FALSE:
+def _implied(p: Patient) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value, consequences in IMPLIED:
         if p[key] is value:
-            out.update({c: False for c in consequences if p[c] is None})
+            out.update({c: v for c, v in consequences.items() if p[c] is None and c not in out})
     return out
+
+
+def _any_extrahepatic(lnm_present: bool | None, distant: bool | None) -> bool | None:
+    """Nodal or distant-organ metastasis: the reading of criteria that exclude extrahepatic metastasis."""
+    if lnm_present or distant:
+        return True
+    return False if lnm_present is False and distant is False else None
 
 
 def derive(p: Patient) -> Derived:
@@ -198,11 +278,10 @@ def derive(p: Patient) -> Derived:
     mvi_present = _mvi_present(p["vp"], p["vv"])
     lnm_present = _lnm_present(p, notes)
     nodal = nodes.nodal_location(lnm_present, p["lnm_stations"], p["lnm_location_override"])
-    if nodal.overridden:
+    if nodal.overridden and lnm_present is not False:
         notes.append(Note("lnm_location", "override", nodal.reason))
     ehs = _extrahepatic(p, nodal, notes)
-    any_spread = True if (lnm_present or ehs["distant_organ_mets"]) else (
-        False if lnm_present is False and ehs["distant_organ_mets"] is False else None)
+    any_spread = _any_extrahepatic(lnm_present, ehs["distant_organ_mets"])
     bclc = staging.bclc_stage(staging.BclcInputs(p["ecog"], cp_class, mvi_present, any_spread,
                                                  p["tumour_count"], p["largest_diameter_cm"]))
     olig = oligo.oligoprogression_type(p["progressing_lesions"], p["progressing_organs"],
@@ -216,7 +295,7 @@ def derive(p: Patient) -> Derived:
         "bclc_stage": bclc.stage, "mvi_present": mvi_present, "mvi_grade": mvi.value,
         "pvtt_cheng_type": _cheng(p, notes), "lnm_present": lnm_present, "lnm_location": nodal.location,
         "m_stage": _m_stage(ehs["distant_organ_mets"], nodal.location),
-        "distant_organ_metastasis": ehs["distant_organ_mets"],
+        "distant_organ_metastasis": ehs["distant_organ_mets"], "extrahepatic_disease": any_spread,
         "extrahepatic_organs": ehs["extrahepatic_organs"],
         "extrahepatic_lesions": ehs["extrahepatic_lesions"],
         "extrahepatic_max_per_organ": ehs["extrahepatic_max_per_organ"],
@@ -232,4 +311,5 @@ def derive(p: Patient) -> Derived:
     facts.update(derived)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
+    notes.extend(conflicts(p.values))
     return Derived(facts, cp, bclc, mvi, nodal, olig, uln_used, tuple(notes))

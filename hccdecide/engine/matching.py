@@ -167,8 +167,28 @@ NO_CHECKABLE_CRITERIA = ("the source gives no patient-level criterion that can b
                          "so whether this patient fits cannot be judged from the data")
 
 
+def rule_vars(rule: Rule) -> frozenset[str]:
+    if isinstance(rule, Condition):
+        return frozenset((rule.var,))
+    parts = rule.any_of if isinstance(rule, AnyOf) else rule.all_of
+    return frozenset().union(*(rule_vars(p) for p in parts))
+
+
+def _unsettle_conflicts(result: CriterionResult, derived: Derived) -> CriterionResult:
+    """A criterion that reads an entry in conflict is not decided from either side of it."""
+    if result.status not in (MET, NOT_MET) or result.criterion.rule is None:
+        return result
+    conflicted = derived.conflicted
+    hit = [conflicted[v] for v in sorted(rule_vars(result.criterion.rule)) if v in conflicted]
+    if not hit:
+        return result
+    note = hit[0]
+    return CriterionResult(result.criterion, UNKNOWN, f"conflicting entries: {note.text} (would be "
+                           f"{result.status.replace('_', ' ')} as entered)", note.fields)
+
+
 def match_study(study: Study, derived: Derived) -> StudyMatch:
-    results = tuple(evaluate_criterion(c, derived.facts) for c in study.criteria)
+    results = tuple(_unsettle_conflicts(evaluate_criterion(c, derived.facts), derived) for c in study.criteria)
     warnings = population_warnings(study.population_bounds, derived.facts)
     status = study_status(results)
     if all(r.status == TO_CONFIRM for r in results):

@@ -9,7 +9,7 @@ from typing import Any
 
 from hccdecide import __version__
 from hccdecide.clinical.dose import DEFAULT_ALPHA_BETA_GY
-from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION
+from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION, albi_digits
 from hccdecide.clinical.nodes import station_source
 from hccdecide.clinical.oligo import OLIGO_CONVENTION
 from hccdecide.clinical.staging import BCLC_VERSION
@@ -52,7 +52,8 @@ def _r(x: float | None, digits: int = 1) -> float | None:
 def derived_json(a: Assessment) -> dict[str, Any]:
     out = {k: a.derived.facts[k] for k in DERIVED_KEYS}
     out["lnm_location"] = out["lnm_location"] if out["lnm_location"] != "none" else None
-    out["albi_score"] = _r(out["albi_score"], 2)
+    if out["albi_score"] is not None:  # enough digits that a score next to a cut-off does not print on it
+        out["albi_score"] = _r(out["albi_score"], albi_digits(out["albi_score"]))
     out["bed_gy"], out["eqd2_gy"] = _r(out["bed_gy"]), _r(out["eqd2_gy"])
     cp = a.derived.child_pugh
     out["child_pugh_points"] = dict(cp.points)
@@ -183,7 +184,7 @@ def assessment_json(a: Assessment, bands: dict[int, Band] | None = None) -> dict
         "next_data": next_data_json(glance.next_data),
         "icon_arrays": [icon_array_json(i) for i in glance_icons(a, glance, bands)],
         "derived": derived_json(a),
-        "notes": [{"key": n.key, "kind": n.kind, "text": n.text} for n in a.derived.notes],
+        "notes": [{"key": n.key, "kind": n.kind, "text": n.text, "fields": list(n.fields)} for n in a.derived.notes],
         "conventions": conventions(),
         "studies": [study_json(m) for m in a.matches],
         "regimens": [regimen_json(r) for r in a.regimens],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION
+from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION, albi_text
 from hccdecide.clinical.oligo import OLIGO_CONVENTION
 from hccdecide.clinical.staging import BCLC_VERSION
 from hccdecide.clinical.vascular import MVI_CONVENTION
@@ -34,7 +34,7 @@ def liver_text(a: Assessment) -> str:
     else:
         low, high = cp.score_range
         head = f"<b>Child–Pugh {low}–{high}</b> (class {_v(f['child_pugh_class'], 'undetermined')})"
-    albi = (f"<b>ALBI {f['albi_score']:.2f} (grade {f['albi_grade']})</b>" if f["albi_score"] is not None
+    albi = (f"<b>ALBI {albi_text(f['albi_score'])} (grade {f['albi_grade']})</b>" if f["albi_score"] is not None
             else "ALBI <i>needs bilirubin and albumin</i>")
     notes = "".join(f"<br><span style='color:#b45309'>⚠ {escape(n.text)}</span>"
                     for n in a.derived.notes if n.key == "child_pugh_score")

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from hccdecide import __version__
 from hccdecide.clinical.nodes import station_table
+from hccdecide.clinical.liver import albi_text
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, evidence_level, level_label
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
@@ -81,7 +82,7 @@ def fmt_fact(key: str, value: Any) -> str:
         return "yes" if value else "no"
     unit = VARIABLES[key].unit
     if isinstance(value, float):
-        text = f"{value:.2f}" if key == "albi_score" else f"{value:.1f}"
+        text = albi_text(value) if key == "albi_score" else f"{value:.1f}"
     else:
         text = str(value).replace("_", " ")
     return f"{text} {unit}" if unit in ("Gy",) else text

@@ -1,4 +1,4 @@
-"""Child–Pugh (bilirubin 34/50, albumin 35/28, INR 1.7/2.3 or PT 4/6 s) and ALBI."""
+"""Child–Pugh (bilirubin 34.2/51.3 µmol/L = Pugh's 2/3 mg/dL, albumin 35/28, INR 1.7/2.3 or PT 4/6 s) and ALBI."""
 from __future__ import annotations
 
 import math
@@ -13,9 +13,23 @@ from hccdecide.clinical.liver import albi_grade, albi_score, child_pugh, child_p
 NORMAL = dict(bilirubin_umol_l=10, albumin_g_l=40, inr=1.0, ascites="none", encephalopathy="none")
 
 
-@pytest.mark.parametrize("value, points", [(33.9, 1), (34, 2), (50, 2), (50.1, 3)])
+@pytest.mark.parametrize("value, points", [(34.1, 1), (34.2, 2), (51.3, 2), (51.4, 3)])
 def test_bilirubin_band_edges(value, points):
     assert liver.bilirubin_points(value) == points
+
+
+# Pugh defined the bands in mg/dL: < 2 one point, 2-3 two points, > 3 three points. A value entered in
+# mg/dL is converted at 17.104 umol/L per mg/dL (3.0 mg/dL = 51.312 umol/L) and must score as in mg/dL.
+@pytest.mark.parametrize("mg_dl, points", [(1.99, 1), (2.0, 2), (2.5, 2), (3.0, 2), (3.01, 3), (3.1, 3)])
+def test_bilirubin_in_mg_dl_scores_as_pugh_defined(mg_dl, points):
+    assert liver.bilirubin_points(mg_dl * 17.104) == points
+
+
+@pytest.mark.parametrize("score, text", [(-2.5996, "-2.5996"), (-2.6004, "-2.6004"), (-2.6, "-2.60"),
+                                         (-1.3899, "-1.3899"), (-1.3901, "-1.3901"), (-2.123, "-2.12")])
+def test_albi_shown_with_enough_digits_at_a_cut_off(score, text):
+    # -2.5996 is grade 2 (above -2.60); printed with two decimals it would read "-2.60", a grade-1 value
+    assert liver.albi_text(score) == text
 
 
 @pytest.mark.parametrize("value, points", [(35.1, 1), (35, 2), (28, 2), (27.9, 3)])

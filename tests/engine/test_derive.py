@@ -132,10 +132,24 @@ def test_mvi_present(make_patient, vp, vv, present):
 def test_non_regional_nodes_count_as_one_organ(make_patient):
     # lung 2 lesions + two non-regional stations (1 organ, 2 lesions) -> 2 organs, 4 lesions
     d = derive(make_patient(lnm_present=True, lnm_stations=["mediastinal", "supraclavicular"],
-                            extrahepatic_spread=True, ehm_lung_count=2))
+                            extrahepatic_spread=True, ehm_lung_count=2, ehm_bone_count=0, ehm_adrenal_count=0,
+                            ehm_brain_count=0, ehm_peritoneum_count=0, ehm_other_count=0))
     assert d["lnm_location"] == "non_regional" and d["m_stage"] == "M1"
     assert (d["extrahepatic_organs"], d["extrahepatic_lesions"], d["extrahepatic_max_per_organ"]) == (2, 4, 2)
-    assert any(n.kind == "assumption" for n in d.notes)  # organs without a count taken as free
+
+
+def test_organs_left_blank_stay_unknown(make_patient):
+    # Only the lung count entered: the other five organs may hold metastases, so the organ and lesion
+    # totals are unknown (they were once taken as 0, which let an unknown count make a study eligible).
+    d = derive(make_patient(lnm_present=False, extrahepatic_spread=True, ehm_lung_count=2))
+    assert d["ehm_bone_count"] is None and d["distant_organ_metastasis"] is True
+    assert (d["extrahepatic_organs"], d["extrahepatic_lesions"], d["extrahepatic_max_per_organ"]) == (None,) * 3
+    # "no extrahepatic spread" does settle every organ
+    d0 = derive(make_patient(extrahepatic_spread=False, lnm_present=False))
+    assert d0["extrahepatic_organs"] == 0 and d0["extrahepatic_lesions"] == 0
+    assert d0["ehm_bone_count"] == 0 and d0["distant_organ_metastasis"] is False
+    # ... but not whether non-regional nodes add an organ
+    assert derive(make_patient(extrahepatic_spread=False))["extrahepatic_organs"] is None
 
 
 @pytest.mark.parametrize("values, m_stage", [

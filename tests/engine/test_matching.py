@@ -16,8 +16,10 @@ LIVER_OK = dict(bilirubin_umol_l=20, albumin_g_l=38, inr=1.1, ascites="none", en
 YAN = dict(age_years=60, lnm_present=True, prior_rt_same_site=False)
 PAN = dict(age_years=55, treatment_naive=True, resectable=True, vp=3, vv=0, extrahepatic_spread=False,
            lnm_present=False, ecog=0, alt_u_l=50, ast_u_l=40, platelets_10e9_l=150, **LIVER_OK)
+NO_OTHER_ORGANS = dict(ehm_bone_count=0, ehm_adrenal_count=0, ehm_brain_count=0, ehm_peritoneum_count=0,
+                       ehm_other_count=0)  # an organ left blank stays unknown
 LUO = dict(extrahepatic_spread=True, ehm_lung_count=2, lnm_present=False, intrahepatic_metastasis=False,
-           prior_systemic_therapy=False)
+           prior_systemic_therapy=False, **NO_OTHER_ORGANS)
 WANG = dict(age_years=60, ecog=0, first_line_therapy="both", months_stable_on_first_line=8,
             hbsag_positive=False, progressing_lesions=2, progressing_organs=2,
             metastatic_history="oligometastatic", extrahepatic_spread=True, ehm_lung_count=1,
@@ -55,6 +57,8 @@ def test_hand_built_patient_is_eligible(library, which):
     ("pan", {"resectable": False}, "resectable"),
     ("pan", {"vp": 0}, "mvi"),                                                # Vp0 Vv0: no MVI
     ("pan", {"lnm_present": True, "lnm_stations": ["inguinal"]}, "no_extrahepatic_metastasis"),
+    # regional nodes lie outside the liver too: Pan excluded extrahepatic metastasis without exception
+    ("pan", {"lnm_present": True, "lnm_stations": ["hepatic_hilum"]}, "no_extrahepatic_metastasis"),
     ("pan", {"extrahepatic_spread": True, "ehm_bone_count": 1}, "no_extrahepatic_metastasis"),
     ("pan", {"ecog": 2}, "ecog"),
     ("pan", {"bilirubin_umol_l": 31.6}, "bilirubin"),                         # 31.6 / 21 = 1.505 x ULN
@@ -83,13 +87,18 @@ def test_one_failed_criterion_makes_ineligible(library, which, changes, failed):
     m = match(library, which, **changes)
     assert m.status == INELIGIBLE
     assert ids(m, NOT_MET) == ({failed} if isinstance(failed, str) else set(failed))
+    # the mirror: forgetting any one entry of this ineligible patient never makes them eligible
+    study_id, base = STUDY[which]
+    values = {k: v for k, v in {**base, **changes}.items() if v is not None}
+    for key in (k for k in values if k not in LAB_REFERENCES):
+        forgotten = {k: v for k, v in values.items() if k != key}
+        assert match_study(library.study(study_id), derive(Patient.from_dict(forgotten))).status != ELIGIBLE, key
 
 
 @pytest.mark.parametrize("which, changes", [
     ("pan", {"age_years": 70}), ("pan", {"age_years": 18}), ("pan", {"bilirubin_umol_l": 31.5}),  # 1.5 x ULN
     ("pan", {"alt_u_l": 60}), ("pan", {"albumin_g_l": 30}), ("pan", {"inr": 1.5, "inr_uln": 1.0}),
     ("pan", {"platelets_10e9_l": 100}), ("pan", {"ecog": 1}), ("pan", {"vp": 0, "vv": 1}),
-    ("pan", {"lnm_present": True, "lnm_stations": ["hepatic_hilum"]}),   # regional nodes are not M1
     ("yan", {"age_years": 18}),
     ("luo", {"ehm_lung_count": 3}), ("luo", {"ehm_lung_count": 1, "ehm_bone_count": 1}),
     ("luo", {"ehm_lung_count": None, "extrahepatic_spread": False, "lnm_present": True,
@@ -109,7 +118,7 @@ def test_boundary_values_stay_eligible(library, which, changes):
     ("yan", "prior_rt_same_site", ("prior_rt_same_site",)),
     ("yan", "lnm_present", ("lnm_present",)),
     ("pan", "ast_u_l", ("transaminase_x_uln",)),
-    ("pan", "lnm_present", ("m_stage",)),
+    ("pan", "lnm_present", ("extrahepatic_disease",)),
     ("pan", "resectable", ("resectable",)),
     ("luo", "intrahepatic_metastasis", ("intrahepatic_metastasis",)),
     ("wang", "months_stable_on_first_line", ("months_stable_on_first_line",)),
@@ -202,6 +211,9 @@ def test_between_is_inclusive():
 # Clinician overrides of a derived value (an entered Child–Pugh score, a nodal location) replace what the
 # other fields say, so they may legitimately unsettle a criterion; they are tested on their own elsewhere.
 OVERRIDES = {"child_pugh_score", "lnm_location_override"}
+# A laboratory's upper limit of normal is not patient data: when left blank the reference table's
+# default stands in (stated in the output), so forgetting it changes, not removes, a value.
+LAB_REFERENCES = {"bilirubin_uln_umol_l", "alt_uln_u_l", "ast_uln_u_l", "inr_uln"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -247,3 +259,19 @@ def test_a_study_with_no_checkable_criterion_is_uncertain_not_eligible(library):
     # a study with a decidable criterion is unaffected
     yan = match_study(library.study("yan2025_lnm"), derive(Patient.from_dict({})))
     assert NO_CHECKABLE_CRITERIA not in yan.warnings
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_making_a_value_unknown_never_makes_a_study_eligible(data, library, patient_values):
+    # The mirror of the property above, on whole studies. A case whose entries contradict each other is
+    # left out: removing one side of a conflict may rightly settle it.
+    full = {k: v for k, v in data.draw(patient_values).items() if k not in OVERRIDES | LAB_REFERENCES}
+    assume(full)
+    before = derive(Patient.from_dict(full))
+    assume(not any(n.kind == "conflict" for n in before.notes))
+    dropped = data.draw(st.sampled_from(sorted(full)))
+    after = derive(Patient.from_dict({k: v for k, v in full.items() if k != dropped}))
+    for study in library.studies:
+        if match_study(study, before).status != ELIGIBLE:
+            assert match_study(study, after).status != ELIGIBLE, (study.id, dropped)

@@ -1,0 +1,108 @@
+"""Contradictory entries become conflict notes, and the criteria that read them are left uncertain."""
+from __future__ import annotations
+
+import pytest
+
+from hccdecide.engine.derive import derive
+from hccdecide.engine.matching import INELIGIBLE, NOT_MET, UNCERTAIN, UNKNOWN, match_study
+from hccdecide.patient import Patient
+
+
+def conflicts(**values):
+    return [n for n in derive(Patient.from_dict(values)).notes if n.kind == "conflict"]
+
+
+@pytest.mark.parametrize("values, fields", [
+    # 0 tumours cannot have a 12 cm diameter
+    (dict(tumour_count=0, largest_diameter_cm=12), {"tumour_count", "largest_diameter_cm"}),
+    # a sum of diameters cannot be below the largest one
+    (dict(largest_diameter_cm=6, sum_diameter_cm=4), {"largest_diameter_cm", "sum_diameter_cm"}),
+    # "no nodal metastasis" with 5 involved nodes
+    (dict(lnm_present=False, lnm_count=5), {"lnm_present", "lnm_count"}),
+    # untreated, yet TACE or resection given before
+    (dict(treatment_naive=True, prior_tace=True), {"treatment_naive", "prior_tace"}),
+    (dict(treatment_naive=True, resected=True), {"treatment_naive", "resected"}),
+    (dict(treatment_naive=True, first_line_therapy="both"), {"treatment_naive", "first_line_therapy"}),
+    # no systemic therapy, yet progression on sorafenib
+    (dict(prior_systemic_therapy=False, progressed_on_sorafenib=True),
+     {"prior_systemic_therapy", "progressed_on_sorafenib"}),
+    # 2 progressing lesions in 0 organs
+    (dict(progressing_lesions=2, progressing_organs=0), {"progressing_lesions", "progressing_organs"}),
+    # INR 5.3 scores 3 points, a PT prolongation of 0.007 s scores 1
+    (dict(inr=5.3, pt_prolongation_s=0.007), {"inr", "pt_prolongation_s"}),
+    # a non-regional location set for nodes marked absent
+    (dict(lnm_present=False, lnm_location_override="non_regional"), {"lnm_present", "lnm_location_override"}),
+    (dict(resected=False, narrow_margin=True), {"resected", "narrow_margin"}),
+])
+def test_each_contradiction_is_a_conflict_at_the_fields_involved(values, fields):
+    notes = conflicts(**values)
+    assert notes, values
+    assert fields <= set(notes[0].fields)
+
+
+@pytest.mark.parametrize("values", [
+    dict(tumour_count=1, largest_diameter_cm=3, sum_diameter_cm=3),
+    dict(inr=1.1, pt_prolongation_s=1.0),          # both 1 point
+    dict(treatment_naive=True, prior_tace=False),
+    dict(progressing_lesions=3, progressing_organs=2),
+    dict(lnm_present=True, lnm_count=2, lnm_stations=["hepatic_hilum"]),
+])
+def test_consistent_entries_raise_no_conflict(values):
+    assert conflicts(**values) == []
+
+
+def test_a_criterion_reading_a_conflict_is_uncertain_not_decided_from_one_side(library):
+    # Sanuki 2025 requires no previous HCC treatment (Kang 2026, Table 1). "No previous treatment"
+    # entered together with a previous TACE must not be read as either side.
+    sanuki = library.study("sanuki2025_strsph")
+    d = derive(Patient.from_dict(dict(treatment_naive=True, prior_tace=True)))
+    m = match_study(sanuki, d)
+    naive = [c for c in m.criteria if "treatment_naive" in str(c.criterion.rule)]
+    assert naive and all(c.status == UNKNOWN and "conflicting" in c.reason for c in naive)
+    # without the conflict the same criterion is decided
+    m2 = match_study(sanuki, derive(Patient.from_dict(dict(treatment_naive=False))))
+    assert any(c.status == NOT_MET for c in m2.criteria if "treatment_naive" in str(c.criterion.rule))
+
+
+def test_a_conflict_reaches_criteria_through_derived_values(library):
+    # Child-Pugh depends on INR: an INR that disagrees with the PT prolongation unsettles a Child-Pugh A
+    # criterion (Xi 2025) although INR alone would decide it.
+    xi = library.study("xi2025_sbrt_vs_rfa")
+    liver = dict(bilirubin_umol_l=15, albumin_g_l=40, ascites="none", encephalopathy="none")
+    m = match_study(xi, derive(Patient.from_dict({**liver, "inr": 5.3, "pt_prolongation_s": 0.007})))
+    cp = [c for c in m.criteria if "child_pugh" in str(c.criterion.rule)]
+    assert cp and all(c.status == UNKNOWN for c in cp)
+    assert m.status in (UNCERTAIN, INELIGIBLE)
+
+
+@pytest.mark.parametrize("values, expected", [
+    (dict(lnm_stations=["hepatic_hilum"]), True),      # stations imply nodal metastasis
+    (dict(lnm_count=3), True),
+    (dict(lnm_volume_cc=12.0), True),
+    (dict(lnm_count=0), False),
+    ({}, None),
+])
+def test_nodal_entries_imply_nodal_metastasis(values, expected):
+    assert derive(Patient.from_dict(values))["lnm_present"] is expected
+
+
+def test_nodal_metastasis_is_extrahepatic_disease():
+    d = derive(Patient.from_dict(dict(lnm_stations=["hepatic_hilum"], extrahepatic_spread=False)))
+    assert d["extrahepatic_disease"] is True and d["distant_organ_metastasis"] is False and d["m_stage"] == "M0"
+
+
+def test_treatment_naive_settles_systemic_therapy():
+    f = derive(Patient.from_dict(dict(treatment_naive=True))).facts
+    assert f["prior_systemic_therapy"] is False and f["first_line_therapy"] == "none"
+    assert f["recurrent"] is False and f["resected"] is False
+    # and a previous treatment or a recurrence settles "not treatment-naive"
+    assert derive(Patient.from_dict(dict(recurrent=True)))["treatment_naive"] is False
+
+
+def test_adding_an_inr_to_a_pt_case_keeps_the_class():
+    # bilirubin 40 (2), albumin 30 (2), PT 1 s (1), ascites none (1), encephalopathy unknown: 6 + 1..3 = 7-9 -> B.
+    # INR 2.5 would give 3 points (8 + 1..3 = 9-11, B or C); the class must not become unknown.
+    base = dict(bilirubin_umol_l=40, albumin_g_l=30, pt_prolongation_s=1.0, ascites="none")
+    assert derive(Patient.from_dict(base))["child_pugh_class"] == "B"
+    d = derive(Patient.from_dict({**base, "inr": 2.5}))
+    assert d["child_pugh_class"] == "B" and any(n.key == "inr" for n in d.notes)
