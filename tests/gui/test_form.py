@@ -96,8 +96,9 @@ def test_an_ineligible_study_row_names_the_failed_criterion(qtbot, window):
 def test_no_nodes_ticked_while_stations_are_listed_is_flagged_not_hidden(qtbot, window):
     choose(window, "lnm_present", False)  # the example still lists its stations
     qtbot.waitUntil(lambda: any(n.key == "lnm_present" for n in window.controller.assessment.derived.notes))
-    assert regimen_row(window, "rt_systemic_nodal").text(0) == "ELIGIBLE"  # the stations decide
-    assert "stations used" in window.form.derived_labels["Lymph nodes"].text()
+    # a conflict decides nothing: the nodal criterion (and so the regimen) is left uncertain
+    qtbot.waitUntil(lambda: regimen_row(window, "rt_systemic_nodal").text(0) == "UNCERTAIN")
+    assert "taken as present" in window.form.derived_labels["Lymph nodes"].text()
 
 
 def test_letters_in_afp_show_a_message_and_keep_the_case(qtbot, window):
