@@ -240,9 +240,8 @@ _NAIVE_EXCLUDES = ("prior_systemic_therapy", "prior_tace", "prior_rt_same_site",
                    "progressed_on_sorafenib", "anti_pd1_refractory", "tace_incomplete_response",
                    "primary_controlled", "recurrent")
 # Facts that follow logically from another answer: (if key is value) -> these keys take these values.
-# An entry that contradicts one is a conflict (engine/conflicts.py), so the statuses that read it are
-# left uncertain; the fact itself keeps the implied value, so that adding an entry never turns a
-# decided criterion into an unknown one.
+# They fill only unknown keys; an entry that contradicts one is a conflict (engine/conflicts.py), and
+# the statuses that read it are left uncertain.
 IMPLIED: tuple[tuple[str, Any, Mapping[str, Any]], ...] = (
     # an untreated HCC has had no treatment of any kind, systemic included, and is not on one now;
     # it cannot be "treated and without progression" either
@@ -260,7 +259,7 @@ def _implied(p: Patient) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value, consequences in IMPLIED:
         if p[key] is value:
-            out.update({c: v for c, v in consequences.items() if c not in out})
+            out.update({c: v for c, v in consequences.items() if p[c] is None and c not in out})
     return out
 
 

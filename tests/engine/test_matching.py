@@ -216,7 +216,7 @@ OVERRIDES = {"child_pugh_score", "lnm_location_override"}
 LAB_REFERENCES = {"bilirubin_uln_umol_l", "alt_uln_u_l", "ast_uln_u_l", "inr_uln"}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_adding_a_field_never_turns_met_into_unknown(data, library, patient_values, field_values):
     base = {k: v for k, v in data.draw(patient_values).items() if k not in OVERRIDES}
@@ -225,7 +225,11 @@ def test_adding_a_field_never_turns_met_into_unknown(data, library, patient_valu
     new_key = data.draw(st.sampled_from(candidates))
     extended = {**base, new_key: data.draw(field_values[new_key])}
     before = derive(Patient.from_dict(base)).facts
-    after = derive(Patient.from_dict(extended)).facts
+    after_derived = derive(Patient.from_dict(extended))
+    # An entry that contradicts the case is a conflict: the criteria reading it are left uncertain on
+    # purpose (test_conflicts.py), so only consistent additions are held to this property.
+    assume(not any(n.kind == "conflict" and new_key in n.fields for n in after_derived.notes))
+    after = after_derived.facts
     for study in library.studies:
         rules = [(c.id, c.rule) for c in study.criteria if c.rule is not None]
         rules += [(f.id, f.present_when) for m in study.prognostic_models for f in m.factors
@@ -261,7 +265,7 @@ def test_a_study_with_no_checkable_criterion_is_uncertain_not_eligible(library):
     assert NO_CHECKABLE_CRITERIA not in yan.warnings
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_making_a_value_unknown_never_makes_a_study_eligible(data, library, patient_values):
     # The mirror of the property above, on whole studies. A case whose entries contradict each other is
