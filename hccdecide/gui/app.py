@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hccdecide.errors import EvidenceError
+from hccdecide.errors import MAX_SHOWN, EvidenceError
 from hccdecide.evidence.library import default_library
 from hccdecide.gui.platform_check import check_display
 from hccdecide.paths import resource
@@ -16,16 +16,30 @@ from hccdecide.paths import resource
 STYLE_SHEET = "style/app.qss"
 
 
+def error_texts(exc_type, exc, tb) -> tuple[str, str]:
+    """(summary, details) of an unexpected error, safe to show and print on a shared screen.
+
+    An exception's message may quote case contents (a label, a whole case), so it is cut to about
+    80 characters, and the details are the call stack (file, line, code: no values) and that summary;
+    chained exceptions' messages are left out for the same reason.
+    """
+    message = str(exc)
+    if len(message) > MAX_SHOWN:
+        message = f"{message[:MAX_SHOWN - 1]}… ({len(message):,} characters in all)"
+    summary = f"{exc_type.__name__}: {message}"
+    return summary, "".join(traceback.format_tb(tb)) + summary + "\n"
+
+
 def install_exception_hook(app: QApplication) -> None:
     """Show an unexpected error in a readable dialog; the case stays open and unchanged."""
 
     def hook(exc_type, exc, tb):
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        sys.stderr.write(text)
+        summary, details = error_texts(exc_type, exc, tb)
+        sys.stderr.write(details)
         box = QMessageBox(QMessageBox.Critical, "Unexpected error",
-                          f"{exc_type.__name__}: {exc}\n\nYour case is still open and unchanged; "
+                          f"{summary}\n\nYour case is still open and unchanged; "
                           "save it before doing anything else.")
-        box.setDetailedText(text)
+        box.setDetailedText(details)
         box.exec()
 
     sys.excepthook = hook

@@ -4,6 +4,7 @@ Tests pass an INI-backed QSettings in a temporary folder so they never touch the
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -85,4 +86,12 @@ class AppSettings:
         self.q.setValue("window/state", data)
 
     def sync(self) -> None:
+        """Write the settings to disk, readable by the user only: the recent-files list and the last
+        folder may name patients (file names often do)."""
         self.q.sync()
+        path = Path(self.q.fileName())
+        if os.name == "posix" and path.is_file():  # on Windows the settings live in the user's registry
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass  # not written (read-only location): nothing to protect

@@ -204,3 +204,15 @@ def test_the_pdf_of_a_stored_case_carries_its_save_history(qtbot, make_window, d
     assert w.export_pdf(tmp_path / "r.pdf")
     (row,) = captured["audit"]
     assert row.os_user == getpass.getuser() and row.intact
+
+
+@pytest.mark.skipif(os.name != "posix", reason="mode bits decide access only on POSIX")
+def test_the_settings_file_is_private_whatever_the_umask(qtbot, make_window, settings, example_patient):
+    old = os.umask(0o000)
+    try:
+        w = make_window()
+        w.app_settings.add_recent_file("/clinic/cases/Jane Doe.json")  # file names often name patients
+        w.close()
+    finally:
+        os.umask(old)
+    assert mode(settings.fileName()) == 0o600
