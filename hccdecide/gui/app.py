@@ -27,7 +27,7 @@ def error_texts(exc_type, exc, tb) -> tuple[str, str]:
     if len(message) > MAX_SHOWN:
         message = f"{message[:MAX_SHOWN - 1]}… ({len(message):,} characters in all)"
     summary = f"{exc_type.__name__}: {message}"
-    return summary, "".join(traceback.format_tb(tb)) + summary + "\n"
+    return summary, "Traceback (most recent call last):\n" + "".join(traceback.format_tb(tb)) + summary + "\n"
 
 
 def install_exception_hook(app: QApplication) -> None:
