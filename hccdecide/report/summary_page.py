@@ -132,7 +132,7 @@ def open_questions(a: Assessment, glance: Glance, limit: int) -> list[str]:
 
 def build_summary_items(a: Assessment, bands: Mapping[int, Band] | None = None, anonymous: bool = False,
                         discussion_note: str = "", step: int = 0, glance: Glance | None = None,
-                        now: datetime | None = None) -> list[Item]:
+                        now: datetime | None = None, risk_chart: Figure | None = None) -> list[Item]:
     bands = bands or {}
     glance = glance or at_a_glance(a, bands)
     rows, benefits, chart, questions = TRIM_STEPS[step]
@@ -148,7 +148,7 @@ def build_summary_items(a: Assessment, bands: Mapping[int, Band] | None = None, 
     if lines:
         items += [Heading("Absolute benefit, derived (proportional hazards)", 3)]
         items += [Paragraph(x, "small") for x in lines]
-    figure = risk_figure(a, glance, bands) if chart else None
+    figure = (risk_chart or risk_figure(a, glance, bands)) if chart else None
     if figure is not None:
         items.append(figure)
     items += [Heading("Open questions and next data", 3)]
@@ -177,8 +177,10 @@ def summary_pdf_bytes(a: Assessment, bands: Mapping[int, Band] | None = None, an
     meta["title"] = TITLE + (f" · {meta['case']}" if meta["case"] else "")
     meta["footer"] = f"hccdecide {__version__} · evidence {a.library.version} ({a.library.short_digest})"
     now = datetime.now().astimezone()
+    chart = risk_figure(a, glance, bands or {})  # drawn once: each trim step shows the same chart
     for step in range(len(TRIM_STEPS)):
-        pdf = render_pdf(build_summary_items(a, bands, anonymous, discussion_note, step, glance, now), meta)
+        pdf = render_pdf(build_summary_items(a, bands, anonymous, discussion_note, step, glance, now, chart),
+                         meta)
         if page_count(pdf) == 1:
             return pdf
     return pdf  # the leanest form; the page test in the suite guards against this
