@@ -131,3 +131,12 @@ def test_overwriting_an_export_makes_it_private(tmp_path):
     os.chmod(target, 0o644)
     write_atomically("new", target)
     assert target.read_text(encoding="utf-8") == "new" and mode(target) == 0o600
+
+
+@posix_only
+def test_the_command_line_report_is_private_under_umask_000(tmp_path):
+    from hccdecide.cli import main
+
+    with umask(0o000):
+        assert main(["report", str(EXAMPLE), "-o", str(tmp_path / "record.pdf"), "--no-bands", "--summary"]) == 0
+    assert mode(tmp_path / "record.pdf") == 0o600

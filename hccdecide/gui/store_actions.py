@@ -187,7 +187,13 @@ class StoreActions:
                            "(File ▸ Save to case store) to start its history.", "information")
             return False
         chosen = store_views.choose_save(self.window, case_id, rows)
-        if chosen is None or not chosen.intact or not chosen.has_case or not self.window.confirm_discard():
+        if chosen is not None and (not chosen.intact or not chosen.has_case):
+            why = ("is damaged (its checksum does not match)" if not chosen.intact else
+                   "was made before the store kept every version: it records the save, not the case")
+            dialogs.inform(self.window, "Version not opened", f"The save of {local_time(chosen.saved_at)} {why}.",
+                           "information")
+            return False
+        if chosen is None or not self.window.confirm_discard():
             return False
         patient = self._load(f"The save of {local_time(chosen.saved_at)}", lambda: self._store.load_save(chosen.id))
         if patient is None:

@@ -14,11 +14,11 @@ HISTORY_COLUMNS = ("Saved (local time)", "By (user @ computer)", "App", "Evidenc
                    "Record")
 
 
-def local_time(utc_iso: str) -> str:
+def local_time(utc_iso: str, seconds: bool = False) -> str:
     from datetime import datetime
 
     try:
-        return datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
     except ValueError:
         return utc_iso
 
@@ -28,11 +28,12 @@ def who(row: AuditRow) -> str:
 
 
 def history_cells(row: AuditRow) -> tuple[str, ...]:
+    when = local_time(row.saved_at, seconds=True)  # saves minutes apart must stay distinguishable
     if not row.intact:
-        return (local_time(row.saved_at), "—", "—", "—", "—", "damaged: checksum does not match")
+        return (when, "—", "—", "—", "—", "damaged: checksum does not match")
     overrides = ", ".join(o.get("key", "?") for o in row.overrides) or "none"
     kept = "intact" if row.has_case else "intact (audit only: saved before versions were kept)"
-    return (local_time(row.saved_at), who(row), row.app_version, row.evidence_digest[:12], overrides, kept)
+    return (when, who(row), row.app_version, row.evidence_digest[:12], overrides, kept)
 
 
 class _TableDialog(QDialog):
@@ -84,6 +85,8 @@ class HistoryDialog(_TableDialog):
                          "it (it opens as the stored case: saving it again adds a new version).",
                          HISTORY_COLUMNS, [history_cells(r) for r in rows], "Open this version", parent)
         self.setObjectName("caseHistory")
+        for r, row in enumerate(rows):  # the full digest on hover: the table shows its first 12 characters
+            self.table.item(r, 3).setToolTip(f"SHA-256 {row.evidence_digest}" if row.intact else "")
 
 
 class BackupsDialog(_TableDialog):

@@ -341,11 +341,17 @@ class CaseStore:
         A case whose latest save is damaged is left out (see :attr:`damaged`).
         ``hide_labels`` replaces each label by ``"Case <id>"`` (presentation mode).
         """
-        rows = self._conn.execute(
+        cursor = self._conn.execute(
             f"SELECT {_SAVE_COLUMNS} FROM cases c JOIN saves s "
             "ON s.id = (SELECT MAX(id) FROM saves WHERE case_id = c.id) "
-            "ORDER BY c.updated_at DESC, c.id DESC").fetchall()
-        saves = self._verified(rows)[:max(0, int(limit))]
+            "ORDER BY c.updated_at DESC, c.id DESC")
+        saves: list[_Save] = []
+        while len(saves) < int(limit):  # read (and verify) only as far as the list needs
+            row = cursor.fetchone()
+            if row is None:
+                break
+            saves += self._verified([row])
+        cursor.close()
         return [CaseSummary(s.case_id, f"Case {s.case_id}" if hide_labels else s.label, s.saved_at)
                 for s in saves]
 

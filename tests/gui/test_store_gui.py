@@ -216,3 +216,14 @@ def test_the_settings_file_is_private_whatever_the_umask(qtbot, make_window, set
     finally:
         os.umask(old)
     assert mode(settings.fileName()) == 0o600
+
+
+def test_a_damaged_version_in_the_history_is_not_opened_and_says_why(qtbot, make_window, data_dir, messages,
+                                                                     monkeypatch):
+    w, case_id = _stored_window(make_window, data_dir)
+    (row,) = w.store.history()
+    monkeypatch.setattr(store_views, "choose_save", lambda *_a: row._replace(intact=False))
+    before = w.controller.patient
+    assert not w.store.show_history()
+    assert messages[-1][0] == "Version not opened" and "damaged" in messages[-1][1]
+    assert w.controller.patient is before
