@@ -173,6 +173,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     _F("ablation_candidate", "Suitable for percutaneous ablation", BOOLEAN, G_LOCAL),
     _F("resected", "Curative resection already performed", BOOLEAN, G_LOCAL,
        help="For adjuvant settings: the tumour has been resected."),
+    _F("residual_disease", "Residual tumour after resection (R1/R2 or lesions left)", BOOLEAN, G_LOCAL,
+       help="For adjuvant settings: adjuvant trials treated patients without residual tumour."),
     _F("narrow_margin", "Narrow resection margin (< 1 cm)", BOOLEAN, G_LOCAL),
     _F("microvascular_invasion", "Microvascular invasion on pathology", BOOLEAN, G_LOCAL),
     _F("primary_controlled", "Primary liver tumour controlled", BOOLEAN, G_LOCAL,

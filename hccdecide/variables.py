@@ -63,5 +63,34 @@ VARIABLES: dict[str, Variable] = {
     **{v.key: v for v in DERIVED},
 }
 
+# Core domains: what a study must have checked before a patient can be called eligible for it.
+LIVER, PS, EXTENT, SETTING = "liver_function", "performance_status", "extent", "setting"
+CORE_DOMAINS: tuple[str, ...] = (LIVER, PS, EXTENT, SETTING)
+DOMAIN_LABEL = {LIVER: "liver function", PS: "performance status", EXTENT: "disease extent or stage",
+                SETTING: "treatment setting"}
+_DOMAIN_VARS = {
+    LIVER: ("child_pugh_score", "child_pugh_class", "albi_score", "albi_grade", "bilirubin_umol_l",
+            "bilirubin_x_uln", "albumin_g_l", "inr", "inr_x_uln", "pt_s", "pt_prolongation_s", "ascites",
+            "encephalopathy", "cirrhosis"),
+    PS: ("ecog", "kps"),
+    EXTENT: ("bclc_stage", "tumour_count", "largest_diameter_cm", "sum_diameter_cm", "vp", "vv",
+             "mvi_present", "mvi_grade", "pvtt_cheng_type", "lnm_present", "lnm_stations", "lnm_count",
+             "lnm_volume_cc", "lnm_location", "m_stage", "distant_organ_metastasis", "extrahepatic_disease",
+             "extrahepatic_spread", "extrahepatic_organs", "extrahepatic_lesions", "extrahepatic_max_per_organ",
+             "intrahepatic_metastasis", "progressing_lesions", "progressing_organs", "oligoprogression_type",
+             "metastatic_history", *(f"ehm_{o}_count" for o in ("lung", "bone", "adrenal", "brain",
+                                                               "peritoneum", "other"))),
+    SETTING: ("treatment_naive", "recurrent", "resectable", "resected", "residual_disease", "narrow_margin",
+              "microvascular_invasion", "prior_systemic_therapy", "progressed_on_sorafenib",
+              "anti_pd1_refractory", "first_line_therapy", "months_stable_on_first_line", "ablation_candidate",
+              "transplant_candidate", "prior_tace", "tace_incomplete_response", "prior_rt_same_site",
+              "primary_controlled", "painful_liver_tumour", "central_location"),
+}
+DOMAIN_OF: dict[str, str] = {v: d for d, vs in _DOMAIN_VARS.items() for v in vs}
+# A BCLC stage that excludes D also bounds performance status (ECOG <= 2) and liver function (not
+# end-stage); one that admits D bounds only the extent.
+BCLC_ALSO_BOUNDS = (LIVER, PS)
+
 NUMERIC_KINDS = (NUMBER, INTEGER)
-__all__ = ["Variable", "DERIVED", "VARIABLES", "NUMERIC_KINDS", "TEXT_LIST"]
+__all__ = ["Variable", "DERIVED", "VARIABLES", "NUMERIC_KINDS", "TEXT_LIST", "CORE_DOMAINS", "DOMAIN_OF",
+           "DOMAIN_LABEL"]

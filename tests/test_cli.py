@@ -45,7 +45,12 @@ def test_studies_carry_identity_status_and_reasons(example_json):
         for c in s["criteria"]:
             assert c["label"] and c["reason"] and c["status"] in CRITERION_STATUS
     yan = next(s for s in example_json["studies"] if s["id"] == "yan2025_lnm")
-    assert yan["status"] == "eligible" and yan["first_author"] == "Yan" and yan["n"] == 62
+    assert yan["first_author"] == "Yan" and yan["n"] == 62
+    # every checkable criterion is met, but Yan 2025 reports no performance-status limit: uncertain, and
+    # for a reason no entry can fix
+    assert yan["status"] == "uncertain" and yan["uncertain_kind"] == [
+        {"kind": "unreported_criteria", "domains": ["performance_status"], "gates": []}]
+    assert yan["checked"] >= 4 and yan["to_confirm"] >= 1
 
 
 def test_regimens_have_allowed_statuses(example_json):

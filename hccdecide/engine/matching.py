@@ -1,8 +1,16 @@
 """Eligibility: each criterion met / not met / unknown, with a reason naming the value and threshold.
 
-A study is *eligible* when every clinical criterion is met, *ineligible* when any is not met, and
-*uncertain* otherwise (the unknown items named). Administrative criteria are listed "to confirm" and
-never decide the status.
+A study is *ineligible* when any clinical criterion is not met. It is *eligible* only when every
+clinical criterion is met **and** the met criteria cover every core domain (liver function,
+performance status, disease extent, treatment setting) or the source states the domain unrestricted,
+**and** no clinical gate is open (Child–Pugh C, ECOG >= 3, BCLC D) that no met criterion admits.
+Otherwise it is *uncertain*, of one or both kinds, listed in this order:
+
+- ``missing_data``: patient entries are unknown (or in conflict); entering the named fields settles it;
+- ``unreported_criteria``: the source reports no criterion for a domain (or none admitting the gated
+  patient); nothing the clinician enters can settle it.
+
+Administrative criteria are listed "to confirm" and never decide the status.
 """
 from __future__ import annotations
 
@@ -11,10 +19,12 @@ from typing import Any, Mapping
 
 from hccdecide.engine.derive import Derived
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
-from hccdecide.variables import VARIABLES
+from hccdecide.evidence.crosscheck import criterion_domains
+from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, VARIABLES
 
 MET, NOT_MET, UNKNOWN, TO_CONFIRM = "met", "not_met", "unknown", "to_confirm"
 ELIGIBLE, INELIGIBLE, UNCERTAIN = "eligible", "ineligible", "uncertain"
+MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"
 
 _OP_TEXT = {Op.EQ: "=", Op.NE: "≠", Op.LT: "<", Op.LE: "≤", Op.GT: ">", Op.GE: "≥",
             Op.IN: "one of", Op.NOT_IN: "not one of", Op.BETWEEN: "between",
@@ -119,11 +129,78 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
+class Gate:
+    """A patient beyond what most studies treat; a study may be eligible only if a met criterion of
+    its own tests the gated variable (and so admits such a patient)."""
+
+    key: str
+    label: str  # "Child–Pugh C", "ECOG 3 or more", "BCLC D"
+    variables: tuple[str, ...]
+
+
+GATES = (Gate("child_pugh_c", "Child–Pugh C liver function", ("child_pugh_class", "child_pugh_score")),
+         Gate("ecog_3_plus", "ECOG performance status 3 or 4", ("ecog", "kps")),
+         Gate("bclc_d", "BCLC stage D", ("bclc_stage",)))
+
+
+def open_gates(facts: Mapping[str, Any]) -> tuple[Gate, ...]:
+    ecog = facts.get("ecog")
+    is_open = {"child_pugh_c": facts.get("child_pugh_class") == "C",
+               "ecog_3_plus": ecog is not None and ecog >= 3,
+               "bclc_d": facts.get("bclc_stage") == "D"}
+    return tuple(g for g in GATES if is_open[g.key])
+
+
+@dataclass(frozen=True)
 class StudyMatch:
     study: Study
     status: str  # eligible | ineligible | uncertain
     criteria: tuple[CriterionResult, ...]
     warnings: tuple[str, ...] = ()
+    unreported_domains: tuple[str, ...] = ()  # core domains no met criterion (nor the source) settles
+    unadmitted_gates: tuple[Gate, ...] = ()  # open gates no met criterion of this study admits
+
+    @property
+    def uncertain_kinds(self) -> tuple[dict[str, Any], ...]:
+        """Why an uncertain study is uncertain: missing data first (the clinician can act on it), then
+        criteria the source does not report."""
+        if self.status != UNCERTAIN:
+            return ()
+        out: list[dict[str, Any]] = []
+        if self.missing:
+            out.append({"kind": MISSING_DATA, "fields": list(self.missing)})
+        if self.unreported_domains or self.unadmitted_gates:
+            out.append({"kind": UNREPORTED_CRITERIA, "domains": list(self.unreported_domains),
+                        "gates": [g.label for g in self.unadmitted_gates]})
+        return tuple(out)
+
+    @property
+    def checked_count(self) -> int:
+        """Criteria decided against the patient's data (met or not met)."""
+        return sum(1 for c in self.criteria if c.status in (MET, NOT_MET))
+
+    @property
+    def to_confirm_count(self) -> int:
+        return sum(1 for c in self.criteria if c.status == TO_CONFIRM)
+
+    @property
+    def counts_text(self) -> str:
+        unknown = len(self.with_status(UNKNOWN))
+        parts = [f"{self.checked_count} checked"] + ([f"{unknown} unknown"] if unknown else [])
+        return ", ".join(parts + [f"{self.to_confirm_count} to confirm"])
+
+    @property
+    def uncertain_text(self) -> str:
+        """Plain words for each kind of uncertainty, missing data first."""
+        out = []
+        for kind in self.uncertain_kinds:
+            if kind["kind"] == MISSING_DATA:
+                out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in kind["fields"]))
+            else:
+                what = [f"its {DOMAIN_LABEL[d]} criterion" for d in kind["domains"]]
+                what += [f"whether it treated {g}" for g in kind["gates"]]
+                out.append("not reported by the source: " + "; ".join(what))
+        return " · ".join(out)
 
     def with_status(self, status: str) -> tuple[CriterionResult, ...]:
         return tuple(c for c in self.criteria if c.status == status)
@@ -187,6 +264,26 @@ def _unsettle_conflicts(result: CriterionResult, derived: Derived) -> CriterionR
                            f"{result.status.replace('_', ' ')} as entered)", note.fields)
 
 
+def unreported_domains(study: Study, results: tuple[CriterionResult, ...]) -> tuple[str, ...]:
+    """Core domains that neither a met criterion nor a stated absence of limits settles. A domain whose
+    criterion is unknown is missing data, not unreported, so it is left out here."""
+    out = []
+    for domain in CORE_DOMAINS:
+        cover = study.core_domains.get(domain)
+        if cover is not None and cover.unrestricted:
+            continue
+        listed = [r for r in results if cover is not None and r.criterion.id in cover.criteria]
+        if not any(r.status in (MET, UNKNOWN) for r in listed):
+            out.append(domain)
+    return tuple(out)
+
+
+def unadmitted_gates(gates: tuple[Gate, ...], results: tuple[CriterionResult, ...]) -> tuple[Gate, ...]:
+    def admits(g: Gate, r: CriterionResult) -> bool:
+        return r.status == MET and r.criterion.rule is not None and bool(rule_vars(r.criterion.rule) & set(g.variables))
+    return tuple(g for g in gates if not any(admits(g, r) for r in results))
+
+
 def match_study(study: Study, derived: Derived) -> StudyMatch:
     results = tuple(_unsettle_conflicts(evaluate_criterion(c, derived.facts), derived) for c in study.criteria)
     warnings = population_warnings(study.population_bounds, derived.facts)
@@ -194,4 +291,10 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     if all(r.status == TO_CONFIRM for r in results):
         # "eligible" would claim a fit nothing was checked against
         status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
-    return StudyMatch(study, status, results, warnings)
+    gates = unadmitted_gates(open_gates(derived.facts), results)
+    if status == INELIGIBLE:
+        return StudyMatch(study, status, results, warnings, (), gates)
+    domains = unreported_domains(study, results)
+    if domains or gates:
+        status = UNCERTAIN
+    return StudyMatch(study, status, results, warnings, domains, gates)

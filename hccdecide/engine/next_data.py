@@ -107,9 +107,15 @@ def _open_items(a: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     return studies, models
 
 
+def _still_missing(m) -> bool:
+    return m.status == UNCERTAIN and bool(m.missing)
+
+
 def _resolved(patient: Patient, studies: dict, models: dict) -> set[str]:
     derived = derive(patient)
-    done = {sid for sid, study in studies.items() if match_study(study, derived).status != UNCERTAIN}
+    # settled when no patient data is missing any more (a study may stay uncertain for criteria its
+    # source does not report, which no entry can settle)
+    done = {sid for sid, study in studies.items() if not _still_missing(match_study(study, derived))}
     for item, curve in models.items():
         stratum = risk_stratum(factor_states(curve.model, derived.facts, BASELINE))
         if len(stratum.possible) == 1:

@@ -131,16 +131,35 @@ class RegimenResult:
 
     @property
     def population_cautions(self) -> tuple[str, ...]:
-        """Warnings that qualify an eligible regimen: each eligible study treated no one like this
-        patient in some respect (e.g. Child–Pugh C where the cohort spanned 5–8)."""
-        eligible = [m for m in self.matches if m.status == ELIGIBLE]
-        if not eligible or not all(m.warnings for m in eligible):
+        """Warnings that qualify an eligible or uncertain regimen: each study that gives it its status
+        treated no one like this patient in some respect (e.g. age 85 where the cohort spanned 29–79)."""
+        if self.status == INELIGIBLE:
             return ()
-        return tuple(f"{m.study.short_name}: {w}" for m in eligible for w in m.warnings)
+        giving = self.status_studies
+        if not all(m.warnings for m in giving):
+            return ()
+        return tuple(f"{m.study.short_name}: {w}" for m in giving for w in m.warnings)
+
+    @property
+    def status_studies(self) -> tuple[StudyMatch, ...]:
+        """The studies that give the regimen its status (protocols only when nothing else has it)."""
+        return tuple(m for m in self.matches if m.status == self.status and not m.study.is_protocol) or \
+            tuple(m for m in self.matches if m.status == self.status)
 
     @property
     def best_level(self) -> int:
-        return min(evidence_level(m.study) for m in self.matches)
+        """The best level among the studies that give the regimen its status: never borrowed from a
+        study the patient fails (unless the patient fails them all)."""
+        return min(evidence_level(m.study) for m in self.status_studies)
+
+    @property
+    def gate_messages(self) -> tuple[str, ...]:
+        """Plain words for each clinical gate (Child–Pugh C, ECOG 3-4, BCLC D) that no study of this
+        regimen admits: none reports treating patients like this one."""
+        gates = {g.key: g for m in self.matches for g in m.unadmitted_gates}
+        return tuple(f"No study of this regimen reports treating patients with {g.label}."
+                     for key, g in gates.items()
+                     if all(any(x.key == key for x in m.unadmitted_gates) for m in self.matches))
 
     @property
     def open_trials(self) -> tuple[StudyMatch, ...]:

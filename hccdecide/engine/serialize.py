@@ -73,6 +73,9 @@ def study_json(m: StudyMatch) -> dict[str, Any]:
         "evidence_level": evidence_level(s), "evidence_level_label": level_label(s),
         "summarised_by_review": s.summarised_by_review, "source": s.source_citation,
         "regimens": list(s.regimen_keys), "status": m.status, "missing": list(m.missing),
+        "uncertain_kind": list(m.uncertain_kinds), "uncertain_text": m.uncertain_text,
+        "checked": m.checked_count, "to_confirm": m.to_confirm_count, "counts_text": m.counts_text,
+        "core_domains": {d: c.model_dump() for d, c in s.core_domains.items()},
         "criteria": [{"id": c.criterion.id, "label": c.criterion.label, "status": c.status,
                       "reason": c.reason, "from_list": c.criterion.from_list,
                       "location": c.criterion.location} for c in m.criteria],
@@ -114,7 +117,7 @@ def benefit_json(b: Benefit) -> dict[str, Any]:
 def regimen_json(r: RegimenResult) -> dict[str, Any]:
     return {
         "key": r.info.key, "name": r.info.name, "summary": r.info.summary, "status": r.status,
-        "best_evidence_level": r.best_level,
+        "best_evidence_level": r.best_level, "gate_messages": list(r.gate_messages),
         "studies": [{"id": m.study.id, "status": m.status, "evidence_level": evidence_level(m.study),
                      "n": m.study.n, "protocol": m.study.is_protocol} for m in r.matches],
         "outcomes": [outcome_row_json(row) for row in r.outcomes],

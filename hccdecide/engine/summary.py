@@ -35,13 +35,16 @@ def _regimen_lines(a: Assessment) -> list[str]:
     lines = ["Regimens (best supported first)"]
     for r in a.regimens:
         lines.append(f"  [{r.status.upper():10}] {r.info.name} — {LEVEL_LABEL[r.best_level]}")
+        lines += [f"      ! {g}" for g in r.gate_messages]
         for m in r.matches[:4]:
             extra = ""
             if m.status != "eligible":
                 items = [c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)]
                 extra = "; ".join(f"{'✗' if c.status == NOT_MET else '?'} {c.reason}" for c in items[:2])
                 extra = extra or "; ".join(m.warnings[:1])  # e.g. no checkable criterion
-            lines.append(f"      {m.study.short_name:28} {m.status:10} {extra}")
+            lines.append(f"      {m.study.short_name:28} {m.status:10} [{m.counts_text}] {extra}".rstrip())
+            if m.uncertain_text:  # the two kinds of uncertain, missing data first
+                lines.append(f"      {'':28} {'':10} why uncertain: {m.uncertain_text}")
         for row in r.outcomes[:5]:
             if row.value_range:
                 lines.append(f"      {row.label:40} {range_text(row)} ({len(row.figures)} figure(s))")

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from hccdecide.evidence.schema import AllOf, AnyOf, Condition, Op, Rule, Study
 from hccdecide.patient import BOOLEAN, CHOICE, INTEGER, NUMBER, TEXT_LIST
-from hccdecide.variables import VARIABLES
+from hccdecide.variables import BCLC_ALSO_BOUNDS, DOMAIN_OF, VARIABLES
 
 _NUMERIC_OPS = {Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.EQ, Op.NE, Op.IN, Op.NOT_IN}
 _OPS_BY_KIND = {
@@ -141,6 +141,43 @@ def check_models(study: Study) -> list[Problem]:
     return problems
 
 
+def _bclc_admits_d(cond: Condition) -> bool:
+    values = cond.value if isinstance(cond.value, list) else [cond.value]
+    if cond.op in (Op.EQ, Op.IN):
+        return "D" in values
+    if cond.op in (Op.NE, Op.NOT_IN):
+        return "D" not in values
+    return True
+
+
+def criterion_domains(rule: Rule | None) -> set[str]:
+    """The core domains a rule bounds, read from the variables it tests (see variables.DOMAIN_OF)."""
+    out: set[str] = set()
+    for cond, _ in iter_conditions(rule, ""):
+        if cond.var in DOMAIN_OF:
+            out.add(DOMAIN_OF[cond.var])
+        if cond.var == "bclc_stage" and not _bclc_admits_d(cond):
+            out.update(BCLC_ALSO_BOUNDS)
+    return out
+
+
+def check_domains(study: Study) -> list[Problem]:
+    """The recorded domain coverage agrees with the criteria: each listed criterion bounds its domain,
+    and each criterion that bounds a domain is listed there."""
+    problems: list[Problem] = []
+    by_id = {c.id: c for c in study.criteria}
+    for domain, cover in study.core_domains.items():
+        for cid in cover.criteria:
+            if cid in by_id and domain not in criterion_domains(by_id[cid].rule):
+                problems.append((f"core_domains.{domain}", f"criterion {cid} tests no {domain} variable"))
+    for c in study.criteria:
+        for domain in sorted(criterion_domains(c.rule)):
+            cover = study.core_domains.get(domain)
+            if cover is None or c.id not in cover.criteria:
+                problems.append((f"core_domains.{domain}", f"criterion {c.id} bounds {domain} but is not listed"))
+    return problems
+
+
 def check_study(study: Study, regimen_keys: set[str]) -> list[Problem]:
     return (check_rules(study) + check_regimens(study, regimen_keys) + check_arm_sizes(study)
-            + check_models(study))
+            + check_models(study) + check_domains(study))

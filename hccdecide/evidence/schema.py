@@ -80,6 +80,28 @@ AnyOf.model_rebuild()
 AllOf.model_rebuild()
 
 
+CoreDomain = Literal["liver_function", "performance_status", "extent", "setting"]
+
+
+class DomainCoverage(Strict):
+    """How the source bounds one core domain: by criteria (ids of this study's criteria), or by an
+    explicit statement that the domain was unrestricted (with its location). A domain the study does
+    not list is one the source does not report."""
+
+    criteria: list[str] = []
+    unrestricted: bool = False
+    location: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _criteria_or_unrestricted(self) -> "DomainCoverage":
+        if bool(self.criteria) == self.unrestricted:
+            raise ValueError("a domain is covered by criteria, or stated unrestricted (not both)")
+        if self.unrestricted and not self.location:
+            raise ValueError("an unrestricted domain needs the location where the source says so")
+        return self
+
+
 class Criterion(Strict):
     """One eligibility requirement, phrased as what the patient must satisfy.
 
@@ -312,6 +334,7 @@ class Study(Strict):
     prognostic_models: list[PrognosticModel] = []
     subgroups: list[SubgroupComparison] = []
     population_bounds: list[Bound] = []
+    core_domains: dict[CoreDomain, DomainCoverage] = {}
     follow_up_months: Optional[float] = None
     discrepancies: list[Discrepancy] = []
     notes: str = ""
@@ -342,6 +365,11 @@ class Study(Strict):
             for ref in (c.experimental, c.control):
                 if ref not in arm_ids:
                     raise ValueError(f"comparison names unknown arm {ref!r}")
+        rule_ids = {c.id for c in self.criteria if c.rule is not None}
+        for domain, cover in self.core_domains.items():
+            unknown = [i for i in cover.criteria if i not in rule_ids]
+            if unknown:
+                raise ValueError(f"core_domains.{domain} names no checkable criterion {unknown}")
         for m in self.prognostic_models:
             if m.calibrate_to_arm and m.calibrate_to_arm not in arm_ids:
                 raise ValueError(f"model {m.id} calibrates to unknown arm {m.calibrate_to_arm!r}")

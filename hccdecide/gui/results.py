@@ -1,6 +1,8 @@
 """Regimen list with status badges, and the selected regimen's checklist, outcomes and benefit."""
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
@@ -30,14 +32,17 @@ def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
 
 
 def study_headline(m: StudyMatch) -> str:
-    """Why a study has its status, in one line: the failed criteria, else the missing values."""
+    """Why a study has its status, in one line, after how many criteria were checked: the failed
+    criteria; else the two kinds of uncertain (missing data the clinician can enter, then criteria the
+    source does not report); else the evidence level."""
+    counts = f"[{m.counts_text}] "
     failed = [c.criterion.label for c in m.with_status(NOT_MET)]
     if failed:
         more = f" (+{len(failed) - 2} more)" if len(failed) > 2 else ""
-        return "not met: " + "; ".join(failed[:2]) + more
-    if m.missing:
-        return "needs: " + ", ".join(VARIABLES[v].label for v in m.missing)
-    return level_label(m.study)
+        return counts + "not met: " + "; ".join(failed[:2]) + more
+    if m.uncertain_text:
+        return counts + m.uncertain_text
+    return counts + level_label(m.study)
 
 
 def fmt_estimate(est, unit: str) -> str:
@@ -252,7 +257,8 @@ class RegimenDetail(QWidget):
             self.title.setText("")
         else:
             self.title.setText(f"<b>{r.info.name}</b> — {STATUS_TEXT[r.status].lower()} · "
-                               f"{LEVEL_LABEL[r.best_level]}<br><span>{r.info.summary}</span>")
+                               f"{LEVEL_LABEL[r.best_level]}<br><span>{r.info.summary}</span>"
+                               + "".join(f"<br><b>⚠ {escape(g)}</b>" for g in r.gate_messages))
         for view in (self.checklist, self.outcomes, self.benefit, self.toxicity):
             view.show_regimen(r)
 

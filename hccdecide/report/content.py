@@ -256,8 +256,7 @@ class _Builder:
         best = next((m for m in r.matches if not m.study.is_protocol), r.matches[0])
         if r.status == UNCERTAIN:
             m = next(m for m in r.matches if m.status == UNCERTAIN)
-            needs = ", ".join(VARIABLES[v].label for v in m.missing) or "see checklist"
-            return f"{self.cite(m.study)} needs: {needs}"
+            return f"{self.cite(m.study)}: {m.uncertain_text or 'see checklist'}"
         reason = next((c.reason for c in best.criteria if c.status == NOT_MET), "")
         return f"{self.cite(best.study)}: {reason}"
 
@@ -285,11 +284,13 @@ class _Builder:
     def _regimen_detail(self, r: RegimenResult) -> None:
         self.add(Heading(r.info.name, 2), Paragraph(
             f"{STATUS_TEXT[r.status]} · best evidence {LEVEL_LABEL[r.best_level]} · "
-            f"{r.total_n} patients in the studies with results. {r.info.summary}"))
+            f"{r.total_n} patients in the studies with results. {r.info.summary}"
+            + "".join(f" ⚠ {g}" for g in r.gate_messages)))
         rows, tones = [], []
         for m in r.matches:
             s = m.study
-            open_items = "; ".join(c.reason for c in m.criteria if c.status in (NOT_MET, UNKNOWN))
+            open_items = "; ".join([f"{m.counts_text}"] + [c.reason for c in m.criteria if c.status == NOT_MET]
+                                   + ([m.uncertain_text] if m.uncertain_text else []))
             rows.append((self.cite(s), DESIGN_LABEL[s.design], num(s.n) if s.n else "—",
                          str(evidence_level(s)), STATUS_TEXT[m.status], open_items))
             tones.append(STATUS_TONE[m.status])
@@ -341,7 +342,9 @@ class _Builder:
         s = m.study
         n = f"n = {s.n}" + (" planned" if s.is_protocol else "") if s.n else "n not given"
         self.add(Heading(f"{self.cite(s)} — {STATUS_TEXT[m.status]}", 3),
-                 Paragraph(f"{DESIGN_LABEL[s.design]} · {n} · {level_label(s)} · {s.setting}", "small"))
+                 Paragraph(f"{DESIGN_LABEL[s.design]} · {n} · {level_label(s)} · {s.setting}", "small"),
+                 Paragraph(f"{m.counts_text}." + (f" Uncertain — {m.uncertain_text}." if m.uncertain_text else ""),
+                           "small"))
         results = sorted(m.criteria, key=lambda c: CRITERION_ORDER[c.status])
         rows = tuple((STATUS_TEXT[c.status], c.criterion.label + ("" if c.criterion.from_list == "inclusion"
                                                                    else f" ({c.criterion.from_list})"),

@@ -13,13 +13,13 @@ from hccdecide.patient import Patient
 
 LIVER_OK = dict(bilirubin_umol_l=20, albumin_g_l=38, inr=1.1, ascites="none", encephalopathy="none")
 
-YAN = dict(age_years=60, lnm_present=True, prior_rt_same_site=False)
+YAN = dict(age_years=60, lnm_present=True, prior_rt_same_site=False, **LIVER_OK)
 PAN = dict(age_years=55, treatment_naive=True, resectable=True, vp=3, vv=0, extrahepatic_spread=False,
            lnm_present=False, ecog=0, alt_u_l=50, ast_u_l=40, platelets_10e9_l=150, **LIVER_OK)
 NO_OTHER_ORGANS = dict(ehm_bone_count=0, ehm_adrenal_count=0, ehm_brain_count=0, ehm_peritoneum_count=0,
                        ehm_other_count=0)  # an organ left blank stays unknown
 LUO = dict(extrahepatic_spread=True, ehm_lung_count=2, lnm_present=False, intrahepatic_metastasis=False,
-           prior_systemic_therapy=False, **NO_OTHER_ORGANS)
+           prior_systemic_therapy=False, ecog=1, **NO_OTHER_ORGANS, **LIVER_OK)
 WANG = dict(age_years=60, ecog=0, first_line_therapy="both", months_stable_on_first_line=8,
             hbsag_positive=False, progressing_lesions=2, progressing_organs=2,
             metastatic_history="oligometastatic", extrahepatic_spread=True, ehm_lung_count=1,
@@ -38,7 +38,15 @@ def ids(m, status):
     return {c.criterion.id for c in m.with_status(status)}
 
 
-@pytest.mark.parametrize("which", sorted(STUDY))
+def test_yan_is_never_eligible_as_it_reports_no_performance_status_limit(library):
+    # Yan 2025 scored performance status before treatment (Methods) but reports no range or criterion,
+    # so even a patient meeting every criterion is uncertain, and for a reason nothing can fix.
+    m = match(library, "yan")
+    assert m.status == UNCERTAIN and not m.with_status(UNKNOWN)
+    assert m.uncertain_kinds == ({"kind": "unreported_criteria", "domains": ["performance_status"], "gates": []},)
+
+
+@pytest.mark.parametrize("which", ["pan", "luo", "wang"])
 def test_hand_built_patient_is_eligible(library, which):
     m = match(library, which)
     assert m.status == ELIGIBLE, [(c.criterion.id, c.reason) for c in m.criteria if c.status != MET]
@@ -99,8 +107,8 @@ def test_one_failed_criterion_makes_ineligible(library, which, changes, failed):
     ("pan", {"age_years": 70}), ("pan", {"age_years": 18}), ("pan", {"bilirubin_umol_l": 31.5}),  # 1.5 x ULN
     ("pan", {"alt_u_l": 60}), ("pan", {"albumin_g_l": 30}), ("pan", {"inr": 1.5, "inr_uln": 1.0}),
     ("pan", {"platelets_10e9_l": 100}), ("pan", {"ecog": 1}), ("pan", {"vp": 0, "vv": 1}),
-    ("yan", {"age_years": 18}),
     ("luo", {"ehm_lung_count": 3}), ("luo", {"ehm_lung_count": 1, "ehm_bone_count": 1}),
+    ("luo", {"ecog": 2, "kps": 60}),                                     # lowest KPS group treated: 60-70
     ("luo", {"ehm_lung_count": None, "extrahepatic_spread": False, "lnm_present": True,
              "lnm_stations": ["mediastinal"]}),                          # non-regional nodes as the site
     ("wang", {"bilirubin_umol_l": 40, "albumin_g_l": 30}),              # 2+2+1+1+1 = 7

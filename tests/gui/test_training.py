@@ -31,16 +31,16 @@ def test_every_listed_case_has_a_vignette_and_opens(qtbot, window):
 def test_reveal_names_a_missed_regimen_and_the_stratum_factors(qtbot, window):
     t = open_case(qtbot, window, "training_decompensated.json")
     qtbot.mouseClick(t.checks["palliative_rt"], Qt.LeftButton)
-    t.strata.buttons()[0].setChecked(True)  # "low"; the app says high
+    t.strata.buttons()[0].setChecked(True)  # "low"; the model does not apply (Yan treated Child-Pugh 5-8)
     qtbot.mouseClick(t.reveal_button, Qt.LeftButton)
     fb = t.feedback
-    assert fb is not None and "rt_systemic_nodal" in {r.key for r in fb.missed}
+    assert fb is not None and "rt_tki" in {r.key for r in fb.missed}
     text = t.feedback_view.toPlainText()
     assert t.tabs.currentWidget() is t.feedback_view
     assert "Missed regimens" in text
-    assert f"{window.library.regimens['rt_systemic_nodal'].name} — you did not tick it" in text
+    assert f"{window.library.regimens['rt_tki'].name} — you did not tick it" in text
     assert "Yan 2025" in text
-    assert "✗ Risk stratum" in text and "accepted: high" in text
+    assert "✗ Risk stratum" in text and "accepted: not applicable" in text
     assert "PT above 14.5 s" in text and "Child-Pugh B" in text
     assert "palliative_rt" not in {r.key for r in fb.wrong}
 

@@ -25,7 +25,9 @@ def test_module_imports_no_qt():
 
 def test_perfect_answers_score_full_marks(decompensated):
     applies = {r.info.key for r in decompensated.regimens if r.status in ("eligible", "uncertain")}
-    fb = compare(applies, "high", decompensated)
+    # Yan 2025 treated Child-Pugh 5-8 only (Table 1): this Child-Pugh 13 patient is outside it, so the
+    # Yan risk model does not apply
+    fb = compare(applies, NOT_APPLICABLE, decompensated)
     assert fb.wrong == () and fb.stratum.correct
     assert fb.score == (len(decompensated.regimens) + 1, len(decompensated.regimens) + 1)
 
@@ -33,12 +35,14 @@ def test_perfect_answers_score_full_marks(decompensated):
 def test_missed_and_unsupported_regimens_carry_their_reasons(decompensated):
     fb = compare({"sbrt_curative"}, "low", decompensated)
     missed = {r.key: r for r in fb.missed}
-    assert "rt_systemic_nodal" in missed
+    # palliative RT for pain (CCTG HE1) is uncertain, not excluded: pain is not entered, and the trial
+    # reports no liver-function criterion
+    assert "palliative_rt" in missed and "rt_systemic_nodal" not in missed
     (wrong,) = fb.not_supported
     assert wrong.key == "sbrt_curative" and wrong.app_status == "ineligible"
     reasons = [c for s in wrong.studies for c in s.criteria]
     assert reasons and all(c.status in ("not_met", "unknown") for c in reasons)
-    assert not fb.stratum.correct and fb.stratum.expected == ("high",)
+    assert not fb.stratum.correct and fb.stratum.expected == (NOT_APPLICABLE,)
     present = {s.factor.id: s.present for s in fb.stratum.factors}
     assert present["pt"] is True and present["gtv"] is False
 
