@@ -51,6 +51,9 @@ class EvidenceError(HccDecideError, ValueError):
         self.reason = reason
         super().__init__(f"{file}: {field}: {reason}")
 
+    def __reduce__(self):  # pickled with the library cache: rebuild from the three parts
+        return type(self), (self.file, self.field, self.reason)
+
 
 class StoreError(HccDecideError):
     """A case store that cannot be opened or used: corrupt, from a newer version, or not a case store.

@@ -4,6 +4,8 @@ Nothing in the application finds a resource through the working directory.
 """
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,3 +37,20 @@ def reference_file(name: str) -> Path:
 
 def cases_dir() -> Path:
     return resource("cases")
+
+
+CACHE_ENV = "HCCDECIDE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where derived data that can always be rebuilt is kept: ``$HCCDECIDE_CACHE_DIR`` when set (the
+    tests point it at a temporary folder), else ``$XDG_CACHE_HOME/hccdecide`` (``~/.cache/hccdecide``)
+    on Linux, ``~/Library/Caches/hccdecide`` on macOS, ``%LOCALAPPDATA%\\hccdecide\\cache`` on Windows."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "hccdecide" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "hccdecide"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hccdecide"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True, database=None, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Caches (the validated library) go to a temporary folder, never the user's cache folder.
+os.environ.setdefault("HCCDECIDE_CACHE_DIR", tempfile.mkdtemp(prefix="hccdecide-test-cache-"))
 
 from hccdecide.evidence.library import default_library
 from hccdecide.patient import Patient

@@ -201,5 +201,8 @@ def load_library(folder: Path | None = None, extra: Path | None = None) -> Libra
 
 @lru_cache(maxsize=1)
 def default_library() -> Library:
-    """The bundled library, loaded once per process."""
-    return load_library()
+    """The bundled library (with any extra files), loaded once per process; read from the disk cache
+    when no file it is made from has changed (start-up then skips parsing and validation)."""
+    from hccdecide.evidence.cache import cached_library  # the cache module builds on this one
+
+    return cached_library()

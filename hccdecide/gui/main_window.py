@@ -31,7 +31,8 @@ JSON_FILTER = "Case files (*.json)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, settings: QSettings | None = None, store_path: Path | None = None):
+    def __init__(self, library: Library, settings: QSettings | None = None, store_path: Path | None = None,
+                 assess_now: bool = True):
         super().__init__()
         self.library = library
         self._loading_case = False
@@ -47,7 +48,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_settings()
-        self.controller.recompute()
+        if assess_now:  # at launch the first assessment waits for the first paint (gui/app.py)
+            self.controller.recompute()
 
     # -- layout ----------------------------------------------------------------------------
     def _build_layout(self) -> None:

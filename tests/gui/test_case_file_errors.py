@@ -42,7 +42,7 @@ def test_a_faulty_bundled_data_file_stops_start_up_with_a_named_message(qapp, mo
 
     shown = []
 
-    def faulty(_case=None, _settings=None):
+    def faulty(_case=None, _settings=None, **_launch):
         raise EvidenceError("regimens.yaml", "regimens", "must be a mapping")
 
     monkeypatch.setattr(app_module, "create_window", faulty)
