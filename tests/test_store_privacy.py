@@ -140,3 +140,17 @@ def test_the_command_line_report_is_private_under_umask_000(tmp_path):
     with umask(0o000):
         assert main(["report", str(EXAMPLE), "-o", str(tmp_path / "record.pdf"), "--no-bands", "--summary"]) == 0
     assert mode(tmp_path / "record.pdf") == 0o600
+
+
+@posix_only
+def test_a_folder_shared_with_other_files_is_left_alone_but_the_store_is_private(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    (shared / "team-notes.txt").write_text("not ours", encoding="utf-8")
+    CaseStore(shared / "cases.sqlite3").close()
+    os.chmod(shared / "cases.sqlite3", 0o644)
+    store, message = open_or_recover(shared / "cases.sqlite3")
+    store.close()
+    assert mode(shared) == 0o755 and mode(shared / "cases.sqlite3") == 0o600
+    assert "cases.sqlite3: 644 → 600" in message and "shared:" not in message

@@ -68,11 +68,17 @@ def tighten(path: Path, private_mode: int) -> str | None:
 
 
 def tighten_store(store_path: Path, backups: Path) -> list[str]:
-    """Make the store's folder, database, WAL/SHM files, backups and moved-aside copies private.
+    """Make the store's folder (when it holds only the store), database, WAL/SHM files, backups and
+    moved-aside copies private.
 
     Returns one "name: old → new" entry for each path that was wider than private.
     """
-    changed = [tighten(store_path.parent, PRIVATE_DIR_MODE), tighten(backups, PRIVATE_DIR_MODE)]
+    folder = store_path.parent
+    own = (store_path.name, f".{store_path.name}.", backups.name)
+    # A folder that also holds other things (HCCDECIDE_DATA_DIR pointed at a shared folder or at
+    # home) is not ours to narrow; the store's own files in it are still made private.
+    ours_only = all(p.name.startswith(own) for p in folder.iterdir()) if folder.is_dir() else False
+    changed = [tighten(folder, PRIVATE_DIR_MODE) if ours_only else None, tighten(backups, PRIVATE_DIR_MODE)]
     files = [store_path.with_name(store_path.name + suffix) for suffix in ("", "-wal", "-shm")]
     files += sorted(store_path.parent.glob(store_path.name + ".*.bak*"))
     if backups.is_dir():
