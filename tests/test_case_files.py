@@ -145,3 +145,17 @@ def test_the_cli_exits_2_with_a_message_for_every_kind(case, tmp_path, capsys):
     else:
         assert status in (0, 2)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_any_valid_unicode_label_survives_the_case_store(label, tmp_path):
+    from hccdecide.store import CaseStore
+
+    patient = Patient.from_dict({"case_label": label, "ecog": 1})
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    try:
+        case_id = store.save(patient)
+        assert store.load(case_id) == patient
+        assert [c.label for c in store.recent()] == [label]
+    finally:
+        store.close()

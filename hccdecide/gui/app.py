@@ -60,15 +60,21 @@ def load_style(app: QApplication) -> None:
 
 
 class AfterFirstPaint(QObject):
-    """Runs ``action`` once, after the first paint of ``window`` has been drawn."""
+    """Runs ``action`` once, after the first paint of ``window`` has been drawn.
+
+    It watches only the window until it is shown, then every widget until the first paint: a Python
+    filter on all the application's events while the window is built and styled would cost time."""
 
     def __init__(self, window, action):
         super().__init__(window)
         self.window, self.action = window, action
-        QApplication.instance().installEventFilter(self)
+        window.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Paint and obj.isWidgetType() and obj.window() is self.window:
+        if event.type() == QEvent.Show and obj is self.window:
+            self.window.removeEventFilter(self)
+            QApplication.instance().installEventFilter(self)
+        elif event.type() == QEvent.Paint and obj.isWidgetType() and obj.window() is self.window:
             QApplication.instance().removeEventFilter(self)
             QTimer.singleShot(0, self.action)  # queued: runs once this paint has been drawn
         return False

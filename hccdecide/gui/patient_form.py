@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, Q
 from hccdecide.clinical.nodes import station_table
 from hccdecide.errors import PatientError
 from hccdecide.gui.derived_text import DERIVED_BY_GROUP
-from hccdecide.patient import (BOOLEAN, CHOICE, FIELDS, GROUPS, INTEGER, NUMBER, TEXT, TEXT_LIST, FieldSpec,
+from hccdecide.patient import (ALT_UNITS, BOOLEAN, CHOICE, FIELDS, GROUPS, INTEGER, NUMBER, TEXT, TEXT_LIST, FieldSpec,
                                Patient, parse_text)
 
 UNKNOWN_TEXT = "— unknown"
@@ -127,11 +127,13 @@ class FieldEditor(QWidget):
     def _parse(self, text: str) -> Any:
         if self.factor == 1.0 or text.strip() == "":
             return parse_text(self.spec.key, text)
+        # a refusal names the unit the user chose (bilirubin_mg_dl and its mg/dL range), not µmol/L
+        alt = next(a for a in ALT_UNITS if a.canonical == self.spec.key and a.factor == self.factor)
+        refusal = PatientError(alt.key, text, f"a number from {alt.low:g} to {alt.high:g} {alt.unit}, or empty")
         try:
-            shown = float(text.strip().replace(",", "."))
-        except ValueError:
-            raise PatientError(self.spec.key, text, self.spec.accepted()) from None
-        return parse_text(self.spec.key, repr(round(shown * self.factor, 6)))
+            return parse_text(self.spec.key, repr(round(float(text.strip().replace(",", ".")) * self.factor, 6)))
+        except (ValueError, PatientError):
+            raise refusal from None
 
     def _factor_for(self, unit_index: int) -> float:
         return 1.0 if unit_index == 0 else ALT_UNIT[self.spec.key][1]

@@ -53,3 +53,16 @@ def test_a_faulty_bundled_data_file_stops_start_up_with_a_named_message(qapp, mo
     assert app_module.main(["hccdecide"]) == 3
     (title, text), = shown
     assert title == "Evidence library not loaded" and "regimens.yaml: regimens" in text
+
+
+@pytest.mark.parametrize("typed", ["0.05", "53", "abc"])
+def test_bilirubin_typed_in_mg_dl_is_refused_in_mg_dl(qtbot, window, typed):
+    # 0.05 mg/dL is 0.86 µmol/L (below 1), 53 mg/dL is 906.5 µmol/L (above 900)
+    editor = window.form.editor("bilirubin_umol_l")
+    editor.unit_box.setCurrentIndex(1)  # mg/dL
+    before = window.controller.patient["bilirubin_umol_l"]
+    editor.editor.setText(typed)
+    editor.editor.textEdited.emit(typed)
+    message = editor.error.text()
+    assert "bilirubin_mg_dl" in message and "0.06 to 52.6 mg/dL" in message and "µmol" not in message
+    assert window.controller.patient["bilirubin_umol_l"] == before
