@@ -77,7 +77,15 @@ def _load_case(path: str):
     return Patient.from_file(path)
 
 
-def _assess_case(path: str):
+def _band_progress(done: int, total: int) -> None:
+    """The one-off build of a model's bootstrap draws, on stderr (stdout may carry JSON)."""
+    if done == 1 or done % 50 == 0 or done == total:
+        end = "\n" if done == total else ""
+        print(f"\rbuilding the 95% band draws (once per model): {done}/{total} refits", end=end,
+              file=sys.stderr, flush=True)
+
+
+def _assess_case(path: str, apply_all: bool = False):
     """The assessment of a case file, or the exit status after a message naming what was wrong."""
     from hccdecide.engine.assessment import assess
 
@@ -87,7 +95,7 @@ def _assess_case(path: str):
         print(f"error in {path}: {err}", file=sys.stderr)
         return 2
     try:
-        return assess(patient)
+        return assess(patient, apply_all=apply_all)
     except EvidenceError as err:
         print(f"evidence library fault: {err}", file=sys.stderr)
         return 3
@@ -98,10 +106,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from hccdecide.engine.serialize import assessment_json
     from hccdecide.engine.summary import summary_text
 
-    assessment = _assess_case(args.case)
+    assessment = _assess_case(args.case, args.all_factors)
     if isinstance(assessment, int):
         return assessment
-    bands = {} if args.no_bands else bands_for(assessment.curves)
+    bands = {} if args.no_bands else bands_for(assessment.curves, _band_progress)
     if args.json:
         json.dump(assessment_json(assessment, bands), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -120,7 +128,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if isinstance(assessment, int):
         return assessment
     started = time.perf_counter()
-    bands = None if args.no_bands else bands_for(assessment.curves)
+    bands = None if args.no_bands else bands_for(assessment.curves, _band_progress)
     try:
         if args.summary:
             out = write_summary_pdf(assessment, args.output, bands=bands, anonymous=args.anonymous,
@@ -187,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     asm.add_argument("case", help="case file (flat JSON; see the README for keys)")
     asm.add_argument("--json", action="store_true", help="print the assessment as JSON")
     asm.add_argument("--no-bands", action="store_true", help="skip the uncertainty bands (faster)")
+    asm.add_argument("--all-factors", action="store_true",
+                     help="sensitivity analysis: also apply the factors whose CI includes 1 (labelled)")
     asm.set_defaults(func=_cmd_assess)
     ev = sub.add_parser("evidence", help="list the studies of the evidence library")
     ev.add_argument("--check", action="store_true", help="validate every file; exit 1 on any fault")

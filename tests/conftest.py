@@ -85,3 +85,22 @@ def patient_values(field_values):
     from hypothesis import strategies as st
 
     return st.fixed_dictionaries({}, optional=field_values)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def band_draws(tmp_path_factory, library):
+    """The bootstrap draws of every combinable model, built once per test run in a temporary cache
+    (HCCDECIDE_CACHE_DIR, inherited by CLI subprocesses), never in the user's cache directory."""
+    from hccdecide.engine.band_cache import CACHE_ENV, draws_for
+    from hccdecide.engine.prognosis import fitted_model
+
+    previous = os.environ.get(CACHE_ENV)
+    # HCCDECIDE_TEST_CACHE_DIR lets a developer keep the draws between local runs; CI never sets it
+    os.environ[CACHE_ENV] = os.environ.get("HCCDECIDE_TEST_CACHE_DIR") or str(tmp_path_factory.mktemp("band-cache"))
+    built = {(s.id, m.id): draws_for(s, m) for s in library.studies for m in s.prognostic_models
+             if fitted_model(s, m) is not None}
+    yield built
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous

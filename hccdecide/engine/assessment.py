@@ -13,6 +13,7 @@ from hccdecide.engine.matching import StudyMatch, match_study
 from hccdecide.engine.prognosis import AFTER_RESPONSE, BASELINE, CurveEstimate, estimate_curve
 from hccdecide.engine.regimens import RegimenResult, group_regimens, match_rank
 from hccdecide.engine.reported import ReportedModel, ReportedSubgroup, reported_models, reported_subgroups
+from hccdecide.engine.bootstrap import Progress
 from hccdecide.engine.uncertainty import Band, uncertainty_band
 from hccdecide.evidence.library import Library, default_library
 from hccdecide.patient import Patient
@@ -50,7 +51,8 @@ def _has_post_treatment_data(patient: Patient) -> bool:
     return any(patient.known(k) for k in ("response", "afp_reduction_pct", "pathological_response"))
 
 
-def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: bool) -> tuple[CurveEstimate, ...]:
+def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: bool,
+            apply_all: bool = False) -> tuple[CurveEstimate, ...]:
     out = []
     stages = (BASELINE, AFTER_RESPONSE) if after_response else (BASELINE,)
     for m in matches:
@@ -58,25 +60,36 @@ def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: boo
             for stage in stages:
                 if stage == AFTER_RESPONSE and all(f.timing == "baseline" for f in model.factors):
                     continue
-                curve = estimate_curve(m.study, model, derived.facts, stage)
+                curve = estimate_curve(m.study, model, derived.facts, stage, m, apply_all)
                 if curve is not None:
                     out.append(curve)
     return tuple(out)
 
 
-def assess(patient: Patient, library: Library | None = None) -> Assessment:
-    """The full assessment of ``patient`` against every study of ``library`` (bundled by default)."""
+def assess(patient: Patient, library: Library | None = None, apply_all: bool = False) -> Assessment:
+    """The full assessment of ``patient`` against every study of ``library`` (bundled by default).
+
+    ``apply_all`` is the labelled sensitivity analysis that also applies factors whose CI includes 1.
+    """
     library = library or default_library()
     derived = derive(patient)
     matches = tuple(sorted((match_study(s, derived) for s in library.studies), key=match_rank))
     regimens = group_regimens(matches, library.regimens)
-    curves = _curves(matches, derived, _has_post_treatment_data(patient))
+    curves = _curves(matches, derived, _has_post_treatment_data(patient), apply_all)
     models = tuple(rm for m in matches for rm in reported_models(m.study, derived.facts))
     subgroups = tuple(rs for m in matches for rs in reported_subgroups(m.study, derived.facts))
     return Assessment(patient, derived, matches, regimens, curves, models, subgroups, library)
 
 
-def bands_for(curves: Iterable[CurveEstimate], draws: int | None = None) -> dict[int, Band]:
-    """Uncertainty bands keyed by the index of each curve in ``curves`` (the slow part)."""
-    kwargs = {} if draws is None else {"draws": draws}
-    return {i: uncertainty_band(c, **kwargs) for i, c in enumerate(curves)}
+def bands_for(curves: Iterable[CurveEstimate], progress: Progress | None = None) -> dict[int, Band]:
+    """Uncertainty bands keyed by the index of each shown curve in ``curves``.
+
+    Fast once the model's bootstrap draws are cached; the first call for a model builds them (seconds),
+    reporting ``progress(done, total)`` per model.
+    """
+    out = {}
+    for i, c in enumerate(curves):
+        band = uncertainty_band(c, progress)
+        if band is not None:
+            out[i] = band
+    return out

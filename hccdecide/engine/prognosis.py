@@ -1,122 +1,105 @@
 """Individual outcome curves from a published multivariable Cox model and its cohort's landmarks.
 
-Method (README, "Prognosis"):
-1. Baseline curve. For every published landmark S_pop(t) of the calibration arm (and S = 0.5 at the
-   median), solve S_pop(t) = Σ_x P(x) · S0(t)^exp(β·x) for S0(t) by bisection, with P(x) from the
-   factors' cohort prevalences (independence assumed). Between landmarks the baseline cumulative
-   hazard is interpolated linearly (piecewise-exponential); nothing is extrapolated past the last one.
-2. Individual curve. S(t | x) = S0(t)^exp(β·x). An unknown factor is averaged over its cohort
-   prevalence for the point estimate, and both of its levels are shown as the envelope.
-3. Uncertainty (see :mod:`hccdecide.engine.uncertainty`).
-4. Only multivariable Cox HRs with CIs from one model are combined, and only baseline factors before
-   treatment. Post-treatment factors enter only in the after-response estimate.
+Method (README, Methods, "Prognosis"):
+1. Applied factors. Only factors whose published CI excludes 1 move the estimate; the others are
+   averaged over their cohort prevalence ("reported, not applied"). Applying all is a sensitivity option.
+2. Shrinkage. Where the source prints the model's likelihood-ratio chi-square, every log-HR is
+   multiplied by (chi2 − df) / chi2 (heuristic shrinkage, van Houwelingen and le Cessie 1990).
+3. Baseline (:mod:`hccdecide.engine.baseline`), solved with the shrunk model so the cohort average
+   still passes through the published points; S(t | x) = S0(t)^exp(β·x), unknown factors averaged.
+4. Support (:mod:`hccdecide.engine.support`) and applicability: outside the cohort's support, or for a
+   study the patient is ineligible for, no curve, median or landmark is given.
+5. After response: a landmark analysis conditioned on being event-free at the assessment time.
+6. Uncertainty: :mod:`hccdecide.engine.uncertainty` (parametric bootstrap with lifelines).
 """
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
 
-from hccdecide.engine.matching import MET, NOT_MET, evaluate_rule
+from hccdecide.engine.baseline import (Knots, baseline_cumhaz_on_grid, calibration_knots, combinations,
+                                       lp_distribution, median_from_curve, mixture_curves, solve_baseline)
+from hccdecide.engine.bound import Bound, SubgroupFigure, patient_subgroups
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, UNCERTAIN, StudyMatch, evaluate_rule
+from hccdecide.engine.strata import Stratum, stratum_of
+from hccdecide.engine.support import LpDistribution, Support, assess_support, lp_distribution_of
 from hccdecide.evidence.schema import Factor, PrognosticModel, Study
 
 BASELINE, AFTER_RESPONSE = "baseline", "after_response"
 GRID_STEP_MONTHS = 0.25
-# An individual combination expected in fewer patients than this is "barely contained" in the cohort.
-SPARSE_EXPECTED_PATIENTS = 1.0
+LANDMARK_MONTHS = (12, 24, 36)
+SHRINKAGE_METHOD = "heuristic (van Houwelingen and le Cessie 1990): (chi2 - df) / chi2"
+NOT_APPLICABLE, OUTSIDE_SUPPORT, AFTER_PROGRESSION = "not_applicable", "outside_support", "after_progression"
+_PROGRESSED = {"PFS": "PD"}  # endpoint -> response level that is itself the event
 
 
 @dataclass(frozen=True)
-class Knots:
-    """Published points of the calibration arm's curve: times (months) and survival (0–1)."""
+class Shrinkage:
+    factor: float
+    chi2: float
+    df: int
+    method: str = SHRINKAGE_METHOD
 
-    times: np.ndarray
-    survival: np.ndarray
-    locations: tuple[str, ...]
 
-
-def calibration_knots(study: Study, model: PrognosticModel) -> Knots | None:
-    """Landmark rates and the median of the model's calibration arm, sorted by time."""
-    arm = next((a for a in study.arms if a.id == model.calibrate_to_arm), None)
-    if arm is None:
+def shrinkage_of(model: PrognosticModel) -> Shrinkage | None:
+    if model.lr_chi2 is None or model.lr_df is None:
         return None
-    points: dict[float, tuple[float, str]] = {}
-    for o in arm.outcomes:
-        if o.endpoint != model.endpoint or o.estimate.value is None:
-            continue
-        if o.measure == "rate" and o.at_months is not None:
-            points[o.at_months] = (o.estimate.value / 100, f"{o.location} ({o.at_months:g} mo)")
-        elif o.measure == "median":
-            points[o.estimate.value] = (0.5, f"{o.location} (median)")
-    if len(points) < 2:
+    return Shrinkage(max(0.0, (model.lr_chi2 - model.lr_df) / model.lr_chi2), model.lr_chi2, model.lr_df)
+
+
+def is_significant(f: Factor) -> bool:
+    return f.ci is not None and (f.ci[0] > 1 or f.ci[1] < 1)
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """Everything about a model that does not depend on the patient."""
+
+    study: Study
+    model: PrognosticModel
+    coef: np.ndarray  # shrunk log-HRs, every factor
+    prevalence: np.ndarray
+    shrinkage: Shrinkage | None
+    knots: Knots
+    grid: np.ndarray
+    h0: np.ndarray  # baseline cumulative hazard on grid
+
+    @property
+    def horizon(self) -> float:
+        return float(self.grid[-1])
+
+
+def combinable(model: PrognosticModel) -> bool:
+    """Only a multivariable Cox model with every HR, CI and prevalence can make a curve."""
+    return (model.analysis == "multivariable_cox" and model.calibrate_to_arm is not None
+            and all(f.effect is not None and f.ci is not None and f.prevalence is not None
+                    for f in model.factors))
+
+
+_FITTED: dict[tuple[str, str, int], FittedModel | None] = {}
+
+
+def fitted_model(study: Study, model: PrognosticModel) -> FittedModel | None:
+    key = (study.id, model.id, id(model))
+    if key not in _FITTED:
+        _FITTED[key] = _fit(study, model)
+    return _FITTED[key]
+
+
+def _fit(study: Study, model: PrognosticModel) -> FittedModel | None:
+    if not combinable(model):
         return None
-    times = sorted(points)
-    surv = np.array([points[t][0] for t in times])
-    if np.any(np.diff(surv) > 0):
-        return None  # not a survival curve; the library check should have caught it
-    return Knots(np.array(times, float), surv, tuple(points[t][1] for t in times))
-
-
-def lp_distribution(log_hr: np.ndarray, prevalence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All 2^k factor combinations: their linear predictors (…, 2^k) and probabilities (2^k,)."""
-    combos = np.array(list(itertools.product((0, 1), repeat=len(prevalence))), float)
-    probs = np.prod(np.where(combos == 1, prevalence, 1 - prevalence), axis=1)
-    lp = log_hr @ combos.T if log_hr.ndim == 1 else np.einsum("dk,ck->dc", log_hr, combos)
-    return lp, probs
-
-
-def solve_baseline(s_pop: np.ndarray, lp: np.ndarray, probs: np.ndarray, iterations: int = 12) -> np.ndarray:
-    """S0 such that Σ probs · S0^exp(lp) = s_pop, elementwise.
-
-    Solved for u = log(−log S0) by Newton's method, where the mixture is smooth and monotone,
-    falling back to bisection steps whenever Newton would leave the bracket.
-    ``s_pop`` has shape (..., knots); ``lp`` has shape (..., combos) matching the leading dims.
-    """
-    ratio = np.exp(lp)[..., None, :]  # (..., 1, combos)
-    target = np.clip(s_pop, 1e-9, 1 - 1e-9)
-    lo = np.full(target.shape, -30.0)  # u bracket: S0 = exp(-exp(u))
-    hi = np.full(target.shape, 10.0)
-    u = np.log(-np.log(target)) - np.sum(probs * lp, axis=-1)[..., None]
-    for _ in range(iterations):
-        hz = np.exp(u)[..., None] * ratio  # hazards of each combination
-        surv = np.exp(-hz)
-        f = np.sum(probs * surv, axis=-1) - target  # decreasing in u
-        lo = np.where(f > 0, u, lo)
-        hi = np.where(f > 0, hi, u)
-        slope = -np.sum(probs * hz * surv, axis=-1)
-        step = np.where(slope < 0, f / np.where(slope < 0, slope, -1.0), 0.0)
-        candidate = u - step
-        outside = (candidate < lo) | (candidate > hi) | ~np.isfinite(candidate)
-        u = np.where(outside, (lo + hi) / 2, candidate)
-        if np.all(np.abs(f) < 1e-12):
-            break
-    return np.exp(-np.exp(u))
-
-
-def baseline_cumhaz_on_grid(knot_times: np.ndarray, s0: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Piecewise-linear baseline cumulative hazard through (0, 0) and the knots."""
-    h = -np.log(np.clip(s0, 1e-12, 1.0))
-    times = np.concatenate(([0.0], knot_times))
-    hs = np.concatenate((np.zeros(h.shape[:-1] + (1,)), h), axis=-1)
-    hs = np.maximum.accumulate(hs, axis=-1)  # a cumulative hazard never falls
-    if hs.ndim == 1:
-        return np.interp(grid, times, hs)
-    return np.stack([np.interp(grid, times, row) for row in hs.reshape(-1, hs.shape[-1])]).reshape(
-        hs.shape[:-1] + grid.shape)
-
-
-def median_from_curve(grid: np.ndarray, surv: np.ndarray) -> float | None:
-    """First time the curve reaches 0.5 (linear interpolation); None if it stays above."""
-    below = np.nonzero(surv <= 0.5)[0]
-    if below.size == 0:
+    knots = calibration_knots(study, model)
+    if knots is None:
         return None
-    i = below[0]
-    if i == 0:
-        return float(grid[0])
-    t0, t1, s0, s1 = grid[i - 1], grid[i], surv[i - 1], surv[i]
-    return float(t0 + (s0 - 0.5) * (t1 - t0) / (s0 - s1)) if s0 != s1 else float(t1)
+    shrink = shrinkage_of(model)
+    coef = np.log([f.effect for f in model.factors]) * (shrink.factor if shrink else 1.0)
+    prev = np.array([f.prevalence for f in model.factors], float)
+    s0 = solve_baseline(knots.survival, *lp_distribution(coef, prev))
+    grid = np.arange(0.0, knots.times[-1] + 1e-9, GRID_STEP_MONTHS)
+    return FittedModel(study, model, coef, prev, shrink, knots, grid, baseline_cumhaz_on_grid(knots.times, s0, grid))
 
 
 @dataclass(frozen=True)
@@ -124,7 +107,8 @@ class FactorState:
     factor: Factor
     present: bool | None  # patient at the comparison level?
     reason: str
-    counted: bool  # used with a known value in this estimate (else averaged over prevalence)
+    applied: bool  # moves the individual estimate (CI excludes 1, or every factor applied)
+    counted: bool  # applied, usable at this stage and known: enters with the patient's value
     significant: bool  # CI excludes 1: an independent predictor as reported
 
     @property
@@ -135,51 +119,40 @@ class FactorState:
         return self.present if self.factor.effect > 1 else not self.present
 
 
-def factor_states(model: PrognosticModel, facts: Mapping[str, Any], stage: str) -> tuple[FactorState, ...]:
+def factor_states(model: PrognosticModel, facts: Mapping[str, Any], stage: str,
+                  apply_all: bool = False) -> tuple[FactorState, ...]:
     out = []
     for f in model.factors:
         verdict = evaluate_rule(f.present_when, facts) if f.present_when is not None else None
         present = None if verdict is None else {MET: True, NOT_MET: False}.get(verdict.status)
         reason = "no patient variable for this factor" if verdict is None else verdict.reason
         usable = f.timing == "baseline" or stage == AFTER_RESPONSE
-        if f.timing != "baseline" and stage == BASELINE:
+        if not usable:
             reason = "known only after treatment; averaged over the cohort for this estimate"
-        counted = usable and present is not None
-        significant = f.ci is not None and (f.ci[0] > 1 or f.ci[1] < 1)
-        out.append(FactorState(f, present if usable else None, reason, counted, significant))
+        significant = is_significant(f)
+        applied = usable and (significant or apply_all)
+        if usable and not applied:
+            reason = "reported, not applied (CI includes 1): averaged over the cohort; " + reason
+        out.append(FactorState(f, present if usable else None, reason, applied,
+                               applied and present is not None, significant))
     return tuple(out)
 
 
 @dataclass(frozen=True)
-class Stratum:
-    possible: tuple[str, ...]  # one name when determined, several when unknown factors leave a range
-    adverse_present: int
-    adverse_unknown: int
-    rule: str
-
-    @property
-    def name(self) -> str:
-        return self.possible[0] if len(self.possible) == 1 else " to ".join((self.possible[0], self.possible[-1]))
-
-
-def stratum_name(count: int) -> str:
-    return "low" if count == 0 else ("intermediate" if count == 1 else "high")
-
-
-def risk_stratum(states: tuple[FactorState, ...]) -> Stratum:
-    """Adverse independent baseline predictors present: 0 low, 1 intermediate, ≥ 2 high."""
-    relevant = [s for s in states if s.significant and s.factor.timing == "baseline"]
-    present = sum(1 for s in relevant if s.adverse_level is True)
-    unknown = sum(1 for s in relevant if s.adverse_level is None)
-    names = tuple(dict.fromkeys(stratum_name(c) for c in range(present, present + unknown + 1)))
-    rule = ("count of independent adverse baseline predictors (CI excluding 1) present: "
-            + ", ".join(s.factor.label for s in relevant) + "; 0 low, 1 intermediate, ≥ 2 high")
-    return Stratum(names, present, unknown, rule)
+class SensitivityLine:
+    model_id: str
+    label: str
+    landmarks: Mapping[int, float] | None  # None when that estimate is withheld
+    note: str
 
 
 @dataclass(frozen=True)
 class CurveEstimate:
-    """The patient's predicted curve for one model at one stage, before uncertainty bands."""
+    """The patient's predicted curve for one model at one stage, before uncertainty bands.
+
+    When ``withheld`` is set (not applicable, outside support, after progression) the curve is kept
+    for internal use only: no individual curve, median or landmark may be shown (``shown`` is False).
+    """
 
     study: Study
     model: PrognosticModel
@@ -187,102 +160,185 @@ class CurveEstimate:
     states: tuple[FactorState, ...]
     stratum: Stratum
     grid: np.ndarray
-    survival: np.ndarray  # point estimate (unknowns averaged over prevalence)
+    survival: np.ndarray  # point estimate (unknown and non-applied factors averaged over prevalence)
     envelope: tuple[np.ndarray, np.ndarray]  # lowest / highest curve over unknown factor levels
     population: np.ndarray  # the model's cohort-average curve (calibration check)
     knots: Knots
     median: float | None
     landmarks: Mapping[int, float]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    status: str = ELIGIBLE
+    support: Support | None = None
+    shrinkage: Shrinkage | None = None
+    apply_all: bool = False
+    withheld: str | None = None  # NOT_APPLICABLE | OUTSIDE_SUPPORT | AFTER_PROGRESSION
+    withheld_text: str = ""
+    bound: Bound | None = None
+    subgroups: tuple[SubgroupFigure, ...] = ()
+    landmark_time: float | None = None  # after response: estimate conditioned on being event-free here
+    sensitivity: tuple[SensitivityLine, ...] = ()
 
     @property
     def horizon(self) -> float:
         return float(self.grid[-1])
 
+    @property
+    def shown(self) -> bool:
+        return self.withheld is None
 
-def _log_hr(model: PrognosticModel) -> np.ndarray:
-    return np.log(np.array([f.effect for f in model.factors], float))
-
-
-def _prevalence(model: PrognosticModel) -> np.ndarray:
-    return np.array([f.prevalence for f in model.factors], float)
-
-
-def individual_curves(h0: np.ndarray, log_hr: np.ndarray, prevalence: np.ndarray,
-                      present: list[bool | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Point curve (unknowns averaged) and envelope over unknown levels, given baseline H0(grid).
-
-    ``h0`` may carry leading draw dimensions; ``log_hr`` then has the same leading dimensions.
-    """
-    known = np.array([p is not None for p in present])
-    x_known = np.array([1.0 if p else 0.0 for p in present])
-    unknown_idx = np.nonzero(~known)[0]
-    combos = np.array(list(itertools.product((0, 1), repeat=len(unknown_idx))), float).reshape(
-        2 ** len(unknown_idx), len(unknown_idx))
-    probs = np.prod(np.where(combos == 1, prevalence[unknown_idx], 1 - prevalence[unknown_idx]), axis=1)
-    lp_known = log_hr @ (x_known * known)
-    lp = lp_known[..., None] + combos @ log_hr[..., unknown_idx].T if log_hr.ndim == 1 else \
-        lp_known[..., None] + np.einsum("dk,ck->dc", log_hr[..., unknown_idx], combos)
-    curves = np.exp(-h0[..., None, :] * np.exp(lp)[..., :, None])  # (..., combos, grid)
-    point = np.einsum("c,...cg->...g", probs, curves)
-    return point, curves.min(axis=-2), curves.max(axis=-2)
+    @property
+    def applicable(self) -> bool:
+        return self.status != INELIGIBLE
 
 
-def sparse_warning(model: PrognosticModel, states: tuple[FactorState, ...], n: int | None) -> str | None:
-    if n is None:
+def _applied_idx(states: tuple[FactorState, ...]) -> np.ndarray:
+    return np.array([i for i, s in enumerate(states) if s.applied], int)
+
+
+def applied_distribution(fm: FittedModel, states: tuple[FactorState, ...]) -> LpDistribution:
+    idx = _applied_idx(states)
+    return lp_distribution_of(fm.coef[idx], fm.prevalence[idx])
+
+
+def _completions(fm: FittedModel, states: tuple[FactorState, ...]) -> np.ndarray:
+    """The patient's applied linear predictor under every level combination of unknown applied factors."""
+    idx = _applied_idx(states)
+    known = sum(fm.coef[i] for i in idx if states[i].present)
+    unknown = [i for i in idx if states[i].present is None]
+    return known + combinations(len(unknown)) @ fm.coef[unknown]
+
+
+def condition_on(grid: np.ndarray, curves: list[np.ndarray], at: float) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Curves from ``at`` on, divided by their value at ``at``: survival given event-free at ``at``."""
+    start = int(np.searchsorted(grid, at - 1e-9))
+    return grid[start:], [c[..., start:] / c[..., start:start + 1] for c in curves]
+
+
+def _landmark_time(model: PrognosticModel, stage: str) -> float | None:
+    if stage != AFTER_RESPONSE:
         return None
-    prob = 1.0
-    for s in states:
-        if s.counted:
-            p = s.factor.prevalence
-            prob *= p if s.present else 1 - p
-    expected = n * prob
-    if expected < SPARSE_EXPECTED_PATIENTS:
-        return (f"This combination of known factors is expected in about {expected:.1f} of the {n} "
-                "patients (prevalences taken as independent): the cohort barely contained such patients.")
-    return None
+    times = [f.assessed_at_months for f in model.factors if f.timing != "baseline" and f.assessed_at_months]
+    return max(times) if times else None
 
 
-def reversed_factor_warnings(states: tuple[FactorState, ...]) -> list[str]:
-    """Name each known factor whose published HR is below 1 with a CI spanning 1: it lowers the
-    predicted risk of the comparison level although the data do not establish a protective effect."""
+def _curves(fm: FittedModel, present: list[bool | None], at: float | None):
+    point, low, high = mixture_curves(fm.h0, fm.coef, fm.prevalence, present)
+    population = mixture_curves(fm.h0, fm.coef, fm.prevalence, [None] * len(present))[0]
+    grid = fm.grid
+    if at is not None:
+        grid, (point, low, high, population) = condition_on(grid, [point, low, high, population], at)
+    return grid, point, (low, high), population
+
+
+def _summary(grid: np.ndarray, curve: np.ndarray) -> tuple[dict[int, float], float | None]:
+    landmarks = {t: float(np.interp(t, grid, curve)) for t in LANDMARK_MONTHS if grid[0] <= t <= grid[-1] + 1e-9}
+    return landmarks, median_from_curve(grid, curve)
+
+
+def _curve_at_lp(fm: FittedModel, states, lp: float, at: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The curve of the applied-factor combination whose linear predictor is ``lp`` (others averaged)."""
+    idx = _applied_idx(states)
+    combos = combinations(len(idx))
+    combo = combos[int(np.argmin(np.abs(combos @ fm.coef[idx] - lp)))]
+    present: list[bool | None] = [None] * len(states)
+    for j, i in enumerate(idx):
+        present[i] = bool(combo[j])
+    grid, point, _, _ = _curves(fm, present, at)
+    return grid, point
+
+
+def _edge_bound(fm: FittedModel, states, support: Support, at: float | None, subgroups) -> Bound:
+    landmarks, median = _summary(*_curve_at_lp(fm, states, support.edge_lp, at))
+    return Bound(support.side, 95.0 if support.side == "above" else 5.0, landmarks, median, fm.horizon, subgroups)
+
+
+def _withheld(study: Study, model: PrognosticModel, stage: str, facts: Mapping[str, Any],
+              match: StudyMatch | None, support: Support) -> tuple[str | None, str]:
+    if match is not None and match.status == INELIGIBLE:
+        why = "; ".join(f"{c.criterion.label} ({c.reason})" for c in match.with_status(NOT_MET))
+        return NOT_APPLICABLE, f"Not applicable: outside this study's population: {why}."
+    if stage == AFTER_RESPONSE and facts.get("response") == _PROGRESSED.get(model.endpoint):
+        return AFTER_PROGRESSION, (f"No {model.endpoint} estimate after a best response of PD: progression "
+                                   f"is itself the {model.endpoint} event.")
+    if not support.inside:
+        return OUTSIDE_SUPPORT, support.text
+    return None, ""
+
+
+def _warnings(fm: FittedModel, states, match: StudyMatch | None, at: float | None) -> list[str]:
     out = []
+    if any(s.applied and not s.significant for s in states):
+        out.append("Sensitivity analysis: every factor is applied, including those whose CI includes 1; "
+                   "the default estimate averages those over the cohort.")
+    if fm.shrinkage is None:
+        out.append("The source prints no likelihood-ratio chi-square for this model, so its optimism "
+                   "(overfitting) is not corrected.")
+    if match is not None and match.status == UNCERTAIN:
+        out.append("Whether this patient fits the study's population is uncertain: the curve is shown, "
+                   "labelled uncertain.")
     for s in states:
         f = s.factor
-        if s.counted and f.effect is not None and f.effect < 1 and not s.significant:
-            effect = "lowers" if s.present else "raises"
-            out.append(f"{f.label}: the model's HR is {f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g}, p {f.p}), so this "
-                       f"patient's value {effect} the predicted risk; the effect is not significant and may "
-                       "contradict other analyses of the same study.")
+        if s.counted and not s.significant and f.effect < 1:
+            out.append(f"{f.label}: HR {f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g}, p {f.p}) is not significant "
+                       "and is applied only in this sensitivity analysis; it moves the estimate the "
+                       "way the data do not establish.")
+    if at is not None:
+        out.append(f"Landmark analysis: given event-free at {at:g} months, when the source assesses "
+                   "response. The published HR was estimated from the start of treatment, so it still "
+                   "carries some guarantee-time bias.")
     return out
 
 
-def combinable(model: PrognosticModel) -> bool:
-    """Only a multivariable Cox model with every HR, CI and prevalence can make a curve."""
-    return (model.analysis == "multivariable_cox" and model.calibrate_to_arm is not None
-            and all(f.effect is not None and f.ci is not None and f.prevalence is not None
-                    for f in model.factors))
-
-
-def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any],
-                   stage: str = BASELINE) -> CurveEstimate | None:
+def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any], stage: str = BASELINE,
+                   match: StudyMatch | None = None, apply_all: bool = False,
+                   with_sensitivity: bool = True) -> CurveEstimate | None:
     """The patient's curve for ``model`` or None when the model cannot be combined into one."""
-    if not combinable(model):
+    fm = fitted_model(study, model)
+    if fm is None:
         return None
-    knots = calibration_knots(study, model)
-    if knots is None:
-        return None
-    states = factor_states(model, facts, stage)
-    log_hr, prev = _log_hr(model), _prevalence(model)
-    lp, probs = lp_distribution(log_hr, prev)
-    s0 = solve_baseline(knots.survival, lp, probs)
-    grid = np.arange(0.0, knots.times[-1] + 1e-9, GRID_STEP_MONTHS)
-    h0 = baseline_cumhaz_on_grid(knots.times, s0, grid)
+    states = factor_states(model, facts, stage, apply_all)
+    at = _landmark_time(model, stage)
     present = [s.present if s.counted else None for s in states]
-    point, low, high = individual_curves(h0, log_hr, prev, present)
-    population, _, _ = individual_curves(h0, log_hr, prev, [None] * len(states))
-    landmarks = {int(t): float(np.interp(t, grid, point)) for t in (12, 24, 36) if t <= grid[-1] + 1e-9}
-    warnings = [w for w in (sparse_warning(model, states, study.n),) if w]
-    warnings += reversed_factor_warnings(states)
-    return CurveEstimate(study, model, stage, states, risk_stratum(states), grid, point, (low, high),
-                         population, knots, median_from_curve(grid, point), landmarks, tuple(warnings))
+    grid, point, envelope, population = _curves(fm, present, at)
+    landmarks, median = _summary(grid, point)
+    dist, completions = applied_distribution(fm, states), _completions(fm, states)
+    support = assess_support(dist, completions)
+    baseline_applied = [s for s in states if s.applied and s.factor.timing == "baseline"]
+    stratum_states = tuple(s if s in baseline_applied else FactorState(s.factor, None, s.reason, False, False,
+                                                                       s.significant) for s in states)
+    stratum = stratum_of(applied_distribution(fm, stratum_states), _completions(fm, stratum_states),
+                         tuple(s.factor.label for s in baseline_applied if s.adverse_level),
+                         tuple(s.factor.label for s in baseline_applied if s.present is None), model.label)
+    stratum = replace(stratum, cut_months=fm.horizon, cut_survival=tuple(
+        float(_curve_at_lp(fm, stratum_states, c, None)[1][-1]) for c in stratum.cut_lp))
+    withheld, text = _withheld(study, model, stage, facts, match, support)
+    timing = "post_treatment" if stage == AFTER_RESPONSE else "baseline"
+    subgroups = patient_subgroups(study, model.endpoint, timing, facts)
+    bound = _edge_bound(fm, states, support, at, subgroups) if withheld == OUTSIDE_SUPPORT else None
+    if withheld is not None:  # nothing individual may leak to a reader that forgets to check ``shown``
+        median, landmarks = None, {}
+    curve = CurveEstimate(study, model, stage, states, stratum, grid, point, envelope, population, fm.knots,
+                          median, landmarks, tuple(_warnings(fm, states, match, at)),
+                          match.status if match else ELIGIBLE, support, fm.shrinkage, apply_all, withheld,
+                          text, bound, subgroups, at)
+    if with_sensitivity and curve.shown:
+        curve = _with_sensitivity(curve, facts, match)
+    return curve
+
+
+def _with_sensitivity(c: CurveEstimate, facts: Mapping[str, Any], match: StudyMatch | None) -> CurveEstimate:
+    lines = []
+    models = {m.id: m for m in c.study.prognostic_models}
+    for alt_id in c.model.alternative_models:
+        alt = estimate_curve(c.study, models[alt_id], facts, c.stage, match, with_sensitivity=False)
+        if alt is not None:
+            lines.append(SensitivityLine(alt_id, alt.model.label, alt.landmarks if alt.shown else None,
+                                         alt.withheld_text or "alternative model of the same study"))
+    if all(s.significant for s in c.states):
+        return replace(c, sensitivity=tuple(lines))  # applying every factor would change nothing
+    other = estimate_curve(c.study, c.model, facts, c.stage, match, not c.apply_all, with_sensitivity=False)
+    if other is not None:
+        label = "every factor applied" if other.apply_all else "only factors with CI excluding 1 applied"
+        lines.append(SensitivityLine(c.model.id, f"{c.model.label}, {label}",
+                                     other.landmarks if other.shown else None, other.withheld_text or label))
+    return replace(c, sensitivity=tuple(lines))

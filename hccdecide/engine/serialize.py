@@ -126,29 +126,83 @@ def regimen_json(r: RegimenResult) -> dict[str, Any]:
     }
 
 
-def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
-    landmarks = {}
-    for t, s in c.landmarks.items():
+def _landmarks_json(landmarks, band: Band | None) -> dict[str, Any]:
+    out = {}
+    for t, s in landmarks.items():
         lo_hi = band.landmark_ci.get(t) if band else None
-        landmarks[str(t)] = {"estimate": _r(100 * s), "lower": _r(100 * lo_hi[0]) if lo_hi else None,
-                             "upper": _r(100 * lo_hi[1]) if lo_hi else None}
+        out[str(t)] = {"estimate": _r(100 * s), "lower": _r(100 * lo_hi[0]) if lo_hi else None,
+                       "upper": _r(100 * lo_hi[1]) if lo_hi else None}
+    return out
+
+
+def _predicted_json(c: CurveEstimate, band: Band | None) -> dict[str, Any] | None:
+    if not c.shown:
+        return None
     median_ci = list(band.median_ci) if band else None
+    return {"horizon_months": c.horizon, "from_months": float(c.grid[0]),
+            "median_months": _r(c.median), "median_beyond_horizon": c.median is None,
+            "median_ci": [_r(x) for x in median_ci] if median_ci else None,
+            "landmarks": _landmarks_json(c.landmarks, band)}
+
+
+def _bound_json(c: CurveEstimate) -> dict[str, Any] | None:
+    b = c.bound
+    if b is None:
+        return None
+    key = "at_most" if b.side == "above" else "at_least"
+    return {"side": b.side, "edge_percentile": b.edge_percentile, "text": b.text(c.model.endpoint),
+            "landmarks": {str(t): {key: _r(100 * s)} for t, s in b.landmarks.items()},
+            "median_months": {key: _r(b.median)} if b.median is not None else None}
+
+
+def _sensitivity_json(c: CurveEstimate, band: Band | None) -> list[dict[str, Any]]:
+    out = []
+    for line in c.sensitivity:
+        landmarks = None
+        if line.landmarks is not None:
+            landmarks = {}
+            for t, s in line.landmarks.items():
+                ci = band.landmark_ci.get(t) if band else None
+                outside = None if ci is None else bool(s < ci[0] or s > ci[1])
+                landmarks[str(t)] = {"estimate": _r(100 * s), "outside_default_band": outside}
+        out.append({"model": line.model_id, "label": line.label, "landmarks": landmarks, "note": line.note})
+    return out
+
+
+def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
+    st, sup, sh = c.stratum, c.support, c.shrinkage
     return {
         "study": c.study.id, "model": c.model.id, "endpoint": c.model.endpoint,
         "model_type": c.model.analysis, "model_label": c.model.label, "default": c.model.default,
-        "model_note": c.model.note,
-        "stage": c.stage, "location": f"{c.study.source_citation}: {c.model.location}",
+        "model_note": c.model.note, "all_factors_applied": c.apply_all,
+        "stage": c.stage, "landmark_months": c.landmark_time,
+        "location": f"{c.study.source_citation}: {c.model.location}",
+        "study_status": c.status, "applicable": c.applicable,
+        "withheld": c.withheld, "withheld_text": c.withheld_text or None,
         "factors": [{"id": s.factor.id, "name": s.factor.label, "present": s.present, "hr": s.factor.effect,
                      "ci": list(s.factor.ci) if s.factor.ci else None, "p": s.factor.p,
-                     "timing": s.factor.timing, "counted": s.counted, "significant": s.significant,
-                     "prevalence": s.factor.prevalence, "reason": s.reason} for s in c.states],
-        "stratum": c.stratum.name, "possible_strata": list(c.stratum.possible), "stratum_rule": c.stratum.rule,
-        "predicted": {
-            "horizon_months": c.horizon,
-            "median_months": _r(c.median), "median_beyond_horizon": c.median is None,
-            "median_ci": [_r(x) for x in median_ci] if median_ci else None,
-            "landmarks": landmarks,
-        },
+                     "timing": s.factor.timing, "applied": s.applied, "counted": s.counted,
+                     "significant": s.significant, "prevalence": s.factor.prevalence, "reason": s.reason}
+                    for s in c.states],
+        "shrinkage": ({"factor": round(sh.factor, 4), "method": sh.method, "chi2": sh.chi2, "df": sh.df,
+                       "location": c.model.lr_chi2_location} if sh else None),
+        "support": {"inside": sup.inside, "lp_percentile": _r(sup.lp_percentile),
+                    "lp_percentile_range": [_r(x) for x in sup.percentile_range],
+                    "partly_outside": sup.partly_outside, "text": sup.text},
+        "bound": _bound_json(c),
+        "published_subgroups": [{"factor": g.factor, "level": g.level, "median_months": g.median_months,
+                                 "reached": g.reached, "ci": list(g.ci) if g.ci else None, "p": g.p,
+                                 "location": f"{c.study.source_citation}: {g.location}"} for g in c.subgroups],
+        "stratum": st.name, "possible_strata": list(st.possible), "stratum_rule": st.rule,
+        "stratum_factors_present": list(st.present), "stratum_factors_unknown": list(st.unknown),
+        "stratum_cutpoints": [{"linear_predictor": _r(lp, 3), "survival_months": st.cut_months,
+                               "survival_pct": _r(100 * sv) if st.cut_survival else None}
+                              for lp, sv in zip(st.cut_lp, st.cut_survival or (None, None))],
+        "stratum_shares": {n: _r(100 * x) for n, x in zip(("low", "intermediate", "high"), st.shares)},
+        "predicted": _predicted_json(c, band),
+        "band": ({"method": band.method, "draws": band.draws, "failed_fits": band.failed_fits,
+                  "level": 0.95} if band else None),
+        "sensitivity": _sensitivity_json(c, band),
         "calibration_points": [{"months": float(t), "published": _r(100 * s)}
                                for t, s in zip(c.knots.times, c.knots.survival)],
         "warnings": list(c.warnings),

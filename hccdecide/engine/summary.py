@@ -57,6 +57,13 @@ def _risk_lines(a: Assessment, bands: dict[int, Band]) -> list[str]:
         if not c.model.default:
             continue
         band = bands.get(i)
+        if not c.shown:  # not applicable, outside the cohort's support, or after progression
+            lines.append(f"  {c.study.short_name} {c.model.endpoint} ({c.stage.replace('_', ' ')}): "
+                         f"no individual estimate. {c.withheld_text}")
+            if c.bound is not None:
+                lines.append(f"      Bound {c.bound.text(c.model.endpoint)}")
+                lines += [f"      published: {g.text}" for g in c.subgroups]
+            continue
         med = "beyond " + f"{c.horizon:g} months" if c.median is None else f"{c.median:.1f} months"
         lines.append(f"  {c.study.short_name} {c.model.endpoint} ({c.stage.replace('_', ' ')}): "
                      f"stratum {c.stratum.name}; median {med}")

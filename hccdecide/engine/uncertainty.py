@@ -1,12 +1,11 @@
-"""95% bands for an individual curve: Monte Carlo over the published HRs and the cohort curve.
+"""95% bands for an individual curve from the model's bootstrap draws.
 
-Each draw takes log HR_j ~ Normal(log HR_j, ((log hi − log lo) / 3.92)²) for every factor, and shifts
-the published landmarks by their sampling error for the study's n (binomial variance S(1 − S)/n on
-the logit scale, one shared shock per draw so the curve stays monotone; this equals Greenwood's
-variance when nobody is censored before the landmark, so it is a lower bound). The baseline is re-solved
-and the patient's curve recomputed; the band is the 2.5th–97.5th percentile at each time.
-
-This is the slow part of an assessment (hundreds of milliseconds); the GUI runs it in a worker.
+The draws (:mod:`hccdecide.engine.bootstrap`, cached by :mod:`hccdecide.engine.band_cache`) do not
+depend on the patient. For a patient, each draw predicts a curve with its own refit log-HRs and
+Breslow baseline, averaging unknown and non-applied factors over that simulated cohort's own
+prevalences; the band is the 2.5th–97.5th percentile of these curves at each month. After response
+the curves are conditioned on being event-free at the landmark, as the point estimate is.
+Applying the draws to a patient takes a few milliseconds; building them takes seconds (once).
 """
 from __future__ import annotations
 
@@ -14,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hccdecide.engine.prognosis import (CurveEstimate, baseline_cumhaz_on_grid, individual_curves,
-                                        lp_distribution, median_from_curve, solve_baseline)
+from hccdecide.engine.baseline import combinations, median_from_curve
+from hccdecide.engine.bootstrap import Draws, Progress
+from hccdecide.engine.prognosis import CurveEstimate, condition_on
 
-DEFAULT_DRAWS = 500
-BAND_STEP_MONTHS = 1.0  # the band is drawn on a monthly grid: 4x cheaper, visually the same
-DEFAULT_SEED = 20251
+METHOD = "parametric_bootstrap"
 
 
 @dataclass(frozen=True)
@@ -30,47 +28,56 @@ class Band:
     median_ci: tuple[float | None, float | None]  # None = not reached within the horizon
     landmark_ci: dict[int, tuple[float, float]]
     draws: int
+    failed_fits: int = 0
+    method: str = METHOD
 
 
-def _log_hr_draws(estimate: CurveEstimate, rng: np.random.Generator, draws: int) -> np.ndarray:
-    factors = estimate.model.factors
-    mean = np.log([f.effect for f in factors])
-    se = np.array([(np.log(f.ci[1]) - np.log(f.ci[0])) / 3.92 for f in factors])
-    return mean + rng.standard_normal((draws, len(factors))) * se
+def draw_mixture(draws: Draws, present: list[bool | None]) -> np.ndarray:
+    """Each draw's curve, factors given as None averaged over that draw's cohort prevalences.
+
+    The same sum as :func:`hccdecide.engine.baseline.mixture_curves`, in single precision with a
+    batched matrix product: with 8 unknown factors it is 256 combinations x 500 draws x 37 months.
+    """
+    known = np.array([p is not None for p in present])
+    x = np.array([1.0 if p else 0.0 for p in present])
+    open_idx = np.nonzero(~known)[0]
+    combos = combinations(len(open_idx))
+    prev = draws.prevalence[:, open_idx]
+    probs = np.prod(np.where(combos == 1, prev[:, None, :], 1 - prev[:, None, :]), axis=-1)  # (D, c)
+    lp = (draws.coef @ (x * known))[:, None] + draws.coef[:, open_idx] @ combos.T  # (D, c)
+    h0 = draws.h0.astype(np.float32)
+    curves = np.exp(-h0[:, None, :] * np.exp(lp).astype(np.float32)[:, :, None])  # (D, c, G)
+    return np.matmul(probs.astype(np.float32)[:, None, :], curves)[:, 0, :].astype(float)
 
 
-def _landmark_draws(estimate: CurveEstimate, rng: np.random.Generator, draws: int) -> np.ndarray:
-    s = np.clip(estimate.knots.survival, 1e-4, 1 - 1e-4)
-    n = estimate.study.n or 0
-    if n <= 0:
-        return np.broadcast_to(s, (draws, s.size)).copy()
-    logit = np.log(s / (1 - s))
-    se = 1 / np.sqrt(n * s * (1 - s))
-    shifted = logit + rng.standard_normal((draws, 1)) * se
-    out = 1 / (1 + np.exp(-shifted))
-    return np.minimum.accumulate(out, axis=1)
-
-
-def uncertainty_band(estimate: CurveEstimate, draws: int = DEFAULT_DRAWS,
-                     seed: int = DEFAULT_SEED) -> Band:
-    """Percentile band around ``estimate``; deterministic for a given seed."""
-    rng = np.random.default_rng(seed)
-    log_hr = _log_hr_draws(estimate, rng, draws)
-    s_pop = _landmark_draws(estimate, rng, draws)
-    prevalence = np.array([f.prevalence for f in estimate.model.factors], float)
-    lp, probs = lp_distribution(log_hr, prevalence)
-    s0 = solve_baseline(s_pop, lp, probs)
-    grid = np.arange(0.0, estimate.horizon + 1e-9, BAND_STEP_MONTHS)
-    h0 = baseline_cumhaz_on_grid(estimate.knots.times, s0, grid)
+def draw_curves(estimate: CurveEstimate, draws: Draws) -> tuple[np.ndarray, np.ndarray]:
+    """Every draw's predicted curve for the patient of ``estimate``: (grid, curves (D, G))."""
     present = [s.present if s.counted else None for s in estimate.states]
-    curves, _, _ = individual_curves(h0, log_hr, prevalence, present)
+    curves = draw_mixture(draws, present)
+    grid = draws.grid
+    if estimate.landmark_time is not None:
+        grid, (curves,) = condition_on(grid, [curves], estimate.landmark_time)
+    return grid, curves
+
+
+def band_from_draws(estimate: CurveEstimate, draws: Draws) -> Band:
+    grid, curves = draw_curves(estimate, draws)
     lower, upper = np.percentile(curves, [2.5, 97.5], axis=0)
-    medians = np.array([m if m is not None else np.inf
-                        for m in (median_from_curve(grid, c) for c in curves)])
+    medians = np.array([m if m is not None else np.inf for m in (median_from_curve(grid, c) for c in curves)])
     lo, hi = (float(np.percentile(medians, q, method=m)) for q, m in ((2.5, "lower"), (97.5, "higher")))
-    median_ci = (lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None)
     landmark_ci = {}
     for t in estimate.landmarks:
-        at_t = curves[:, int(round(t / BAND_STEP_MONTHS))]
+        i = min(int(np.searchsorted(grid, t - 1e-9)), len(grid) - 1)  # the grid holds every whole month
+        at_t = curves[:, i]
         landmark_ci[t] = (float(np.percentile(at_t, 2.5)), float(np.percentile(at_t, 97.5)))
-    return Band(grid, lower, upper, median_ci, landmark_ci, draws)
+    return Band(grid, lower, upper, (lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None),
+                landmark_ci, draws.count, draws.failed_fits)
+
+
+def uncertainty_band(estimate: CurveEstimate, progress: Progress | None = None) -> Band | None:
+    """The band of a shown estimate (None when the estimate is withheld); builds the draws if needed."""
+    if not estimate.shown:
+        return None
+    from hccdecide.engine.band_cache import draws_for
+
+    return band_from_draws(estimate, draws_for(estimate.study, estimate.model, progress))

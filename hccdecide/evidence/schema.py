@@ -231,6 +231,10 @@ class Factor(Strict):
     timing: Literal["baseline", "post_treatment"] = "baseline"
     prevalence: Optional[float] = None  # share of the cohort at comparison level (0-1)
     prevalence_location: str = ""
+    # post-treatment factors: when the source assesses it (months from the start of treatment); the
+    # after-response estimate is a landmark analysis conditioned on being event-free at that time
+    assessed_at_months: Optional[float] = None
+    assessed_at_location: str = ""
     location: str
     note: str = ""
 
@@ -264,6 +268,26 @@ class PrognosticModel(Strict):
     factors: list[Factor]
     location: str
     note: str = ""
+    # the fitted model's likelihood-ratio chi-square and its degrees of freedom, as printed (shrinkage)
+    lr_chi2: Optional[float] = Field(default=None, gt=0)
+    lr_df: Optional[int] = Field(default=None, ge=1)
+    lr_chi2_location: str = ""
+    # events behind the fit and the follow-up window, to simulate cohorts like the published one
+    events: Optional[int] = Field(default=None, ge=1)
+    events_location: str = ""
+    events_note: str = ""
+    follow_up_range_months: Optional[tuple[float, float]] = None
+    follow_up_location: str = ""
+    # other models of the same study and endpoint, shown beside this one as sensitivity analyses
+    alternative_models: list[str] = []
+
+    @model_validator(mode="after")
+    def _chi2_with_df(self) -> "PrognosticModel":
+        if (self.lr_chi2 is None) != (self.lr_df is None):
+            raise ValueError("lr_chi2 and lr_df go together")
+        if self.lr_df is not None and self.lr_df != len(self.factors):
+            raise ValueError(f"lr_df {self.lr_df} differs from the model's {len(self.factors)} covariates")
+        return self
 
 
 class SubgroupLevel(Strict):
@@ -373,6 +397,11 @@ class Study(Strict):
         for m in self.prognostic_models:
             if m.calibrate_to_arm and m.calibrate_to_arm not in arm_ids:
                 raise ValueError(f"model {m.id} calibrates to unknown arm {m.calibrate_to_arm!r}")
+        model_ids = {m.id for m in self.prognostic_models}
+        for m in self.prognostic_models:
+            for alt in m.alternative_models:
+                if alt not in model_ids or alt == m.id:
+                    raise ValueError(f"model {m.id} names unknown alternative model {alt!r}")
         return self
 
     @property

@@ -18,6 +18,7 @@ from hccdecide.patient import Patient
 class _BandSignals(QObject):
     done = Signal(int, object)  # generation, {curve index: Band}
     failed = Signal(int, str)
+    progress = Signal(int, int, int)  # generation, refits done, refits wanted (first build of a model's draws)
 
 
 class _BandJob(QRunnable):
@@ -29,15 +30,19 @@ class _BandJob(QRunnable):
 
     def run(self) -> None:  # runs in a pool thread
         try:
-            bands = bands_for(self.assessment.curves)
+            bands = bands_for(self.assessment.curves, self._progress)
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never lost
             self._emit(self.signals.failed, f"{type(exc).__name__}: {exc}")
             return
         self._emit(self.signals.done, bands)
 
-    def _emit(self, signal, payload) -> None:
+    def _progress(self, done: int, total: int) -> None:
+        if done % 10 == 0 or done == total:  # a few dozen updates, not hundreds
+            self._emit(self.signals.progress, done, total)
+
+    def _emit(self, signal, *payload) -> None:
         try:
-            signal.emit(self.generation, payload)
+            signal.emit(self.generation, *payload)
         except RuntimeError:
             pass  # the window closed while we computed: nobody is waiting for this result
 
@@ -48,6 +53,7 @@ class CaseController(QObject):
     bands_started = Signal()
     bands_ready = Signal(object)  # {curve index: Band}
     bands_failed = Signal(str)
+    bands_progress = Signal(int, int)  # refits done, wanted: the one-off build of a model's draws
     dirty_changed = Signal(bool)
     path_changed = Signal(object)  # Path | None
 
@@ -114,6 +120,7 @@ class CaseController(QObject):
         job = _BandJob(self._generation, self.assessment)
         job.signals.done.connect(self._on_bands)
         job.signals.failed.connect(self._on_bands_failed)
+        job.signals.progress.connect(self._on_bands_progress)
         job.setAutoDelete(False)
         self._jobs.add(job)
         self.bands_started.emit()
@@ -126,6 +133,11 @@ class CaseController(QObject):
             return  # an older patient's result
         self.bands = bands
         self.bands_ready.emit(bands)
+
+    @Slot(int, int, int)
+    def _on_bands_progress(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation:
+            self.bands_progress.emit(done, total)
 
     @Slot(int, str)
     def _on_bands_failed(self, generation: int, message: str) -> None:

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         c.bands_started.connect(self.risk.bands_started)
         c.bands_ready.connect(self.risk.bands_ready)
         c.bands_failed.connect(self.risk.bands_failed)
+        c.bands_progress.connect(self.risk.bands_progress)
         c.dirty_changed.connect(lambda _d: self._update_title())
         c.path_changed.connect(lambda _p: self._update_title())
 

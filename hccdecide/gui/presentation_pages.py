@@ -133,9 +133,11 @@ def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> Pa
     names = c.stratum.possible
     stratum = " to ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>"
                           for n in (names[0], names[-1])[: 1 if len(names) == 1 else 2])
-    unknown = (f" ({c.stratum.adverse_unknown} predictor(s) unknown, so a range)" if c.stratum.adverse_unknown else "")
+    stratum = " or ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>" for n in names)
+    unknown = (" — " + (", ".join(c.stratum.present) if c.stratum.present else "no applied adverse factor present")
+               + (f"; {len(c.stratum.unknown)} unknown" if len(names) > 1 else ""))
     status = a.match(c.study.id).status
-    band_note = "" if band is not None else " · 95% band still computing"
+    band_note = "" if band is not None or not c.shown else " · 95% band still computing"
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
             + t.big(f"Risk stratum: {stratum}{escape(unknown)}")
             + t.para(prediction_html(c, band) + band_note)

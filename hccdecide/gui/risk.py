@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment
@@ -24,11 +24,45 @@ def stage_text(c: CurveEstimate) -> str:
     return "after response" if c.stage == AFTER_RESPONSE else "before treatment"
 
 
+WITHHELD_SHORT = {"not_applicable": "not applicable", "outside_support": "outside the cohort's support",
+                  "after_progression": "no estimate after PD"}
+
+
 def curve_title(c: CurveEstimate) -> str:
-    return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage_text(c)}"
+    flag = f" — {WITHHELD_SHORT[c.withheld]}" if c.withheld else ""
+    return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage_text(c)}{flag}"
+
+
+def withheld_html(c: CurveEstimate) -> str:
+    """What stands in place of a curve: why, the bound at the edge of support, the published figures."""
+    html = f"<b style='color:#b91c1c'>No individual estimate.</b> {escape(c.withheld_text)}"
+    if c.bound is not None:
+        html += f"<br>Bound {escape(c.bound.text(c.model.endpoint))}"
+        if c.subgroups:
+            html += "<br><span style='font-size:small'>Published subgroup figures at this patient's levels: "
+            html += "; ".join(escape(g.text) for g in c.subgroups) + "</span>"
+    return html
+
+
+def sensitivity_html(c: CurveEstimate, band: Band | None) -> str:
+    lines = []
+    for line in c.sensitivity:
+        if line.landmarks is None:
+            lines.append(f"{escape(line.label)}: {escape(line.note)}")
+            continue
+        parts = []
+        for t, v in line.landmarks.items():
+            ci = band.landmark_ci.get(t) if band else None
+            outside = ci is not None and not (ci[0] <= v <= ci[1])
+            text = f"{t // 12}-year {100 * v:.0f}%"
+            parts.append(f"<b style='color:#b91c1c'>{text} (outside the band)</b>" if outside else text)
+        lines.append(f"{escape(line.label)}: " + " · ".join(parts))
+    return "".join(f"<br><span style='font-size:small'>Sensitivity — {x}</span>" for x in lines)
 
 
 def prediction_html(c: CurveEstimate, band: Band | None) -> str:
+    if not c.shown:
+        return withheld_html(c)
     if c.median is None:
         med = f"beyond {c.horizon:g} months (the last published landmark)"
     else:
@@ -41,17 +75,24 @@ def prediction_html(c: CurveEstimate, band: Band | None) -> str:
     for t, s in c.landmarks.items():
         ci = band.landmark_ci.get(t) if band else None
         rates.append(f"{t // 12}-year {100 * s:.0f}%" + (f" ({100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""))
-    return f"Predicted median {escape(c.model.endpoint)}: <b>{med}</b><br>" + " · ".join(rates)
+    given = f" given event-free at {c.landmark_time:g} months" if c.landmark_time else ""
+    shrink = (f"log-HRs shrunk ×{c.shrinkage.factor:.2f} (χ² {c.shrinkage.chi2:g}, {c.shrinkage.df} df)"
+              if c.shrinkage else "optimism not corrected (no χ² printed)")
+    how = (f"95% band: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
+           if band else "95% band pending")
+    return (f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
+            + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
+            + sensitivity_html(c, band))
 
 
 def stratum_html(c: CurveEstimate) -> str:
     colour = {"low": "#15803d", "intermediate": "#b45309", "high": "#b91c1c"}
-    names = " to ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in
-                        (c.stratum.possible[0], c.stratum.possible[-1])[: 1 if len(c.stratum.possible) == 1 else 2])
-    unknown = (f" — {c.stratum.adverse_unknown} predictor(s) unknown, so a range is shown"
-               if c.stratum.adverse_unknown else "")
-    return (f"<span style='font-size:large'>Risk stratum: <b>{names}</b></span>{unknown}"
-            f"<br><span style='font-size:small'>{escape(c.stratum.rule)}</span>")
+    st = c.stratum
+    names = " or ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in st.possible)
+    has = ("this patient has: " + ", ".join(st.present)) if st.present else "none of the applied adverse factors known present"
+    unknown = f"; unknown: {', '.join(st.unknown)}, so more than one stratum is possible" if len(st.possible) > 1 else ""
+    return (f"<span style='font-size:large'>Risk stratum: <b>{names}</b></span> — {escape(has + unknown)}"
+            f"<br><span style='font-size:small'>How strata are made: {escape(st.rule)}</span>")
 
 
 class FactorTable(QTreeWidget):
@@ -69,10 +110,13 @@ class FactorTable(QTreeWidget):
         for s in c.states:
             f = s.factor
             hr = f"{f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g})" if f.ci else f"{f.effect:g}"
-            use = "known" if s.counted else "averaged over cohort"
+            use = "applied" if s.counted else ("unknown: averaged" if s.applied else "reported, not applied")
             item = QTreeWidgetItem([f.label, PRESENT_TEXT[s.present], hr, f.p or "", f.timing.replace("_", " "), use])
             colour = "#b91c1c" if s.adverse_level else ("#15803d" if s.adverse_level is False else "#b45309")
             item.setForeground(1, QBrush(QColor(colour)))
+            if not s.applied:  # greyed: CI includes 1, averaged over the cohort whatever the patient has
+                for col in (0, 2, 3, 4, 5):
+                    item.setForeground(col, QBrush(QColor("#6b7280")))
             item.setToolTip(0, f"{f.reference} vs {f.comparison}; prevalence {f.prevalence}; {f.location}")
             item.setToolTip(1, s.reason)
             self.addTopLevelItem(item)
@@ -136,6 +180,12 @@ class RiskPanel(QWidget):
         self.model_box.setObjectName("modelBox")
         self.model_box.currentIndexChanged.connect(self._refresh_curve)
         top.addWidget(self.model_box, 1)
+        self.apply_all = QCheckBox("Apply every factor (sensitivity)")
+        self.apply_all.setObjectName("applyAllFactors")
+        self.apply_all.setToolTip("Also apply the factors whose CI includes 1 (by default they are averaged "
+                                  "over the cohort and listed as reported, not applied)")
+        self.apply_all.toggled.connect(self._refresh_curve)
+        top.addWidget(self.apply_all)
         self.busy = QProgressBar()
         self.busy.setObjectName("bandsBusy")
         self.busy.setRange(0, 0)
@@ -198,6 +248,15 @@ class RiskPanel(QWidget):
         return i, self.assessment.curves[i]
 
     def bands_started(self) -> None:
+        self.busy.setRange(0, 0)
+        self.busy.setFormat("computing 95% bands…")
+        self.busy.show()
+
+    def bands_progress(self, done: int, total: int) -> None:
+        """The one-off build of a model's bootstrap draws (seconds; cached on disk afterwards)."""
+        self.busy.setRange(0, total)
+        self.busy.setValue(done)
+        self.busy.setFormat("bootstrap refits %v/%m (once)")
         self.busy.show()
 
     def bands_ready(self, bands: dict[int, Band]) -> None:
@@ -222,6 +281,9 @@ class RiskPanel(QWidget):
             return
         i, c = current
         band = self.bands.get(i)
+        if self.apply_all.isChecked():
+            c, band = self._every_factor(c), None
+            band = self._cached_band(c)
         status = self.assessment.match(c.study.id).status
         self.stratum.setText(stratum_html(c))
         self.prediction.setText(prediction_html(c, band) + self._other_stage_html(c)
@@ -234,6 +296,22 @@ class RiskPanel(QWidget):
                                               for w in c.warnings))
         self.factors.show_curve(c)
         self._draw(c, band)
+
+    def _every_factor(self, c: CurveEstimate) -> CurveEstimate:
+        """The same model with every factor applied: a labelled sensitivity analysis."""
+        from hccdecide.engine.prognosis import estimate_curve
+
+        a = self.assessment
+        return estimate_curve(c.study, c.model, a.derived.facts, c.stage, a.match(c.study.id), apply_all=True)
+
+    @staticmethod
+    def _cached_band(c: CurveEstimate) -> Band | None:
+        """A band from draws already built (milliseconds); None while they are being built."""
+        from hccdecide.engine.band_cache import cached_draws
+        from hccdecide.engine.uncertainty import band_from_draws
+
+        draws = cached_draws(c.study, c.model) if c.shown else None
+        return band_from_draws(c, draws) if draws is not None else None
 
     def _other_stage_html(self, c: CurveEstimate) -> str:
         """The same model at the other stage, beside this one (two-stage use)."""

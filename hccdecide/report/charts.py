@@ -30,12 +30,18 @@ PATIENT, COHORT, BAND, ADVERSE, PROTECTIVE, UNKNOWN_C, GRID = (
     "#1d4ed8", "#6b7280", "#93c5fd", "#b91c1c", "#15803d", "#9ca3af", "#e5e7eb")
 FONT = 7.5
 HR_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+NOT_APPLIED = "#c4c8cf"  # reported, not applied (CI includes 1)
 LABEL_CHARS = 22  # forest-plot labels wrap at this width, on at most two lines
 
 
 def _months_ticks(horizon: float) -> np.ndarray:
     step = 6 if horizon <= 48 else 12
     return np.arange(0, horizon + 1e-9, step)
+
+
+WITHHELD_LABEL = {"not_applicable": "not applicable to this patient",
+                  "outside_support": "outside the cohort's support",
+                  "after_progression": "no estimate after progression"}
 
 
 def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> Axes:
@@ -45,35 +51,52 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     ----------
     ax : matplotlib Axes
     curve : CurveEstimate
-        The patient's estimate; its ``population`` curve and published ``knots`` are drawn too.
+        The patient's estimate; its ``population`` curve and published ``knots`` are drawn too. When
+        the estimate is withheld (not applicable, outside support, after progression) no individual
+        curve is drawn: the axes say why, and an outside-support bound is marked at the landmarks.
     band : Band, optional
-        The 95% band (Monte Carlo over the HRs and the cohort curve); omitted when None.
+        The 95% band (parametric bootstrap); omitted when None.
     """
     endpoint = curve.model.endpoint
-    if band is not None:
-        ax.fill_between(band.grid, 100 * band.lower, 100 * band.upper, color=BAND, alpha=0.45, lw=0,
-                        label="95% band")
-    low, high = curve.envelope
-    if np.max(high - low) > 1e-3:
-        ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors")
-        ax.plot(curve.grid, 100 * high, color=PATIENT, lw=0.8, ls=":")
+    if curve.shown:
+        if band is not None:
+            ax.fill_between(band.grid, 100 * band.lower, 100 * band.upper, color=BAND, alpha=0.45, lw=0,
+                            label="95% band")
+        low, high = curve.envelope
+        if np.max(high - low) > 1e-3:
+            ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors")
+            ax.plot(curve.grid, 100 * high, color=PATIENT, lw=0.8, ls=":")
     ax.plot(curve.grid, 100 * curve.population, color=COHORT, lw=1.2, ls="--",
             label=f"{curve.study.short_name} cohort (n = {curve.study.n})" if curve.study.n else "study cohort")
-    ax.plot(curve.grid, 100 * curve.survival, color=PATIENT, lw=2.0, label="this patient")
-    ax.plot(curve.knots.times, 100 * curve.knots.survival, "o", color=COHORT, ms=4, mfc="white", mew=1.2,
-            label="published points", zorder=5, clip_on=False)
+    if curve.shown:
+        ax.plot(curve.grid, 100 * curve.survival, color=PATIENT, lw=2.0, label="this patient")
+    elif curve.bound is not None:
+        marker = "v" if curve.bound.side == "above" else "^"
+        ts = list(curve.bound.landmarks)
+        ax.plot(ts, [100 * curve.bound.landmarks[t] for t in ts], marker, color=PATIENT, ms=7, ls="",
+                label=f"bound: {curve.bound.word} (edge of support)", zorder=6, clip_on=False)
+    if curve.landmark_time is None:  # published points are unconditional: not on a landmark curve
+        ax.plot(curve.knots.times, 100 * curve.knots.survival, "o", color=COHORT, ms=6, mfc="white", mew=1.6,
+                label="published points", zorder=5, clip_on=False)
+    if not curve.shown:
+        ax.text(0.5, 0.93, "No individual curve: " + WITHHELD_LABEL.get(curve.withheld, ""),
+                transform=ax.transAxes, ha="center", va="top", fontsize=FONT + 0.5, color=ADVERSE,
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=ADVERSE, lw=0.8))
     ax.axhline(50, color=GRID, lw=0.8, zorder=0)
     ax.set_xlim(0, curve.horizon)
     ax.set_ylim(0, 100)
     ax.set_xticks(_months_ticks(curve.horizon))
     ax.set_yticks(range(0, 101, 25))
-    ax.set_xlabel("Months", fontsize=FONT)
+    ax.set_xlabel("Months from the start of treatment", fontsize=FONT)
     ax.set_ylabel(f"{endpoint} (%)", fontsize=FONT)
     stage = "after response" if curve.stage == AFTER_RESPONSE else "before treatment"
-    ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}", fontsize=FONT + 1)
+    flag = " · applicability uncertain" if curve.status == "uncertain" else ""
+    ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}{flag}", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
     ax.grid(axis="y", color=GRID, lw=0.5)
-    ax.legend(fontsize=FONT - 1, loc="lower left", frameon=True, framealpha=0.85, edgecolor="none")
+    # below the axes, never over the band or the curve
+    ax.legend(fontsize=FONT - 1, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False,
+              handlelength=1.6, columnspacing=1.0, borderaxespad=0)
     return ax
 
 
@@ -98,7 +121,9 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
         f = s.factor
         lo, hi = f.ci if f.ci else (f.effect, f.effect)
         values += [lo, hi]
-        if not s.counted:
+        if not s.applied:  # reported, not applied: greyed and hollow
+            colour, face = NOT_APPLIED, "white"
+        elif not s.counted:
             colour, face = UNKNOWN_C, UNKNOWN_C
         elif s.present:
             colour = ADVERSE if f.effect > 1 else PROTECTIVE
@@ -124,10 +149,11 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
     ax.set_title(f"Hazard ratios · {curve.model.endpoint} model", fontsize=FONT + 1)
     handles = [Line2D([], [], ls="", marker="s", color=ADVERSE, mfc=ADVERSE, label="present"),
                Line2D([], [], ls="", marker="s", color="#374151", mfc="white", label="absent"),
-               Line2D([], [], ls="", marker="s", color=UNKNOWN_C, mfc=UNKNOWN_C, label="unknown or not used")]
+               Line2D([], [], ls="", marker="s", color=UNKNOWN_C, mfc=UNKNOWN_C, label="unknown"),
+               Line2D([], [], ls="", marker="s", color=NOT_APPLIED, mfc="white", label="not applied")]
     # anchored at the right edge so that it extends left, under the factor labels
     ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", bbox_to_anchor=(1.0, -0.16),
-              ncol=3, frameon=False, handletextpad=0.1, columnspacing=0.7, borderaxespad=0)
+              ncol=2, frameon=False, handletextpad=0.1, columnspacing=0.7, borderaxespad=0)
     return ax
 
 
@@ -155,7 +181,7 @@ def forest_png(curve: CurveEstimate, width_in: float = 3.0, height_in: float = 3
 
 
 def chart_pair_png(curve: CurveEstimate, band: Band | None = None, width_in: float = 7.1,
-                   height_in: float = 3.0, dpi: int = 150) -> bytes:
+                   height_in: float = 3.6, dpi: int = 150) -> bytes:
     """Survival chart (left) and forest plot (right) side by side, as one PNG.
 
     The axes are placed in inches (no layout engine: a third of the time); the forest plot keeps
@@ -163,10 +189,10 @@ def chart_pair_png(curve: CurveEstimate, band: Band | None = None, width_in: flo
     """
     def draw(fig: Figure) -> None:
         w, h = width_in, height_in
-        top, bottom = h - 0.3, 0.42
+        top, bottom = h - 0.3, 1.0  # the survival legend sits below its axes
         left = fig.add_axes((0.55 / w, bottom / h, 2.9 / w, (top - bottom) / h))
         forest_left = 0.55 + 2.9 + 1.55
-        right = fig.add_axes((forest_left / w, 0.62 / h, (w - forest_left - 0.12) / w, (top - 0.62) / h))
+        right = fig.add_axes((forest_left / w, 0.95 / h, (w - forest_left - 0.12) / w, (top - 0.95) / h))
         plot_survival(left, curve, band)
         plot_forest(right, curve)
     return render_png(draw, width_in, height_in, dpi, layout=None)

@@ -368,12 +368,14 @@ class _Builder:
     def risk(self) -> None:
         self.add(Heading("5 Risk strata and individual estimates", 1), Paragraph(
             "Individual curves come only from multivariable Cox models with confidence intervals, combining "
-            "baseline factors only for the estimate before treatment. The study cohort's published points "
-            "calibrate the baseline curve (factors taken as independent, at their cohort prevalence); an unknown "
-            "factor is averaged over the cohort. The 95% band draws the hazard ratios within their CIs and the "
-            "published curve within its sampling error. Risk stratum: independent adverse baseline predictors "
-            "present (0 low, 1 intermediate, ≥ 2 high); unknown predictors give a range. Studies for which the "
-            "patient is ineligible are left out."))
+            "baseline factors only for the estimate before treatment. Only factors whose CI excludes 1 move the "
+            "estimate; the others are averaged over the cohort (reported, not applied). Where the source prints "
+            "the model's likelihood-ratio chi-square the log hazard ratios are shrunk by (chi2 - df)/chi2. The "
+            "study cohort's published points calibrate the baseline curve (factors independent, at their cohort "
+            "prevalence). A patient beyond the 5th-95th percentile of the cohort's predicted risk gets a bound, "
+            "not a curve. The 95% band is a parametric bootstrap: cohorts of the published size are simulated "
+            "and the Cox model refitted (lifelines). Risk stratum: thirds of the cohort's predicted risk. "
+            "Studies for which the patient is ineligible give no estimate."))
         order = sorted((i for i, c in enumerate(self.a.curves) if self.relevant(c.study)), key=self._curve_rank)
         default = [i for i in order if self.a.curves[i].model.default]
         if not default:
@@ -381,35 +383,61 @@ class _Builder:
                                "applies; see the figures reported as published."))
         for i in default:
             self._curve(self.a.curves[i], self.bands.get(i))
+        not_applicable = [c for c in self.a.curves if c.model.default and not c.applicable]
+        if not_applicable:
+            self.add(Note(" ".join(f"{self.cite(c.study)} {c.model.endpoint}: {c.withheld_text}"
+                                   for c in not_applicable), "info"))
         others = [i for i in order if not self.a.curves[i].model.default]
         if others:
             rows = []
             for i in others:
                 c, band = self.a.curves[i], self.bands.get(i)
                 rates = "; ".join(f"{t // 12}-year {landmark_text(c, band, t)}" for t in c.landmarks)
+                median = median_text(c, band) if c.shown else "no individual estimate"
                 rows.append((self.cite(c.study), f"{c.model.endpoint} · {c.model.label}", stage_text(c.stage),
-                             c.stratum.name, median_text(c, band), rates))
+                             c.stratum.name, median, rates or c.withheld_text))
             self.add(Heading("Other models of these studies (not the study's default)", 2),
                      Table(("Study", "Model", "Stage", "Stratum", "Median", "Landmarks"), tuple(rows),
                            (0.1, 0.24, 0.11, 0.1, 0.2, 0.25)))
 
-    def _curve(self, c: CurveEstimate, band: Band | None) -> None:
-        st = c.stratum
-        detail = f"{st.adverse_present} adverse predictor(s) present"
-        if st.adverse_unknown:
-            detail += f", {st.adverse_unknown} unknown, so a range is shown"
-        rows = [("Patient status for the study", STATUS_TEXT[self.status[c.study.id]]),
-                ("Risk stratum", f"{st.name.upper()} ({detail})"), ("Stratum rule", st.rule),
-                (f"Predicted median {c.model.endpoint}", median_text(c, band))]
+    def _estimate_rows(self, c: CurveEstimate, band: Band | None) -> list[tuple[str, str]]:
+        if not c.shown:
+            rows = [("Individual estimate", c.withheld_text)]
+            if c.bound is not None:
+                rows.append(("Bound", c.bound.text(c.model.endpoint)))
+                rows += [("Published subgroup", g.text) for g in c.subgroups]
+            return rows
+        rows = [(f"Predicted median {c.model.endpoint}", median_text(c, band))]
         rows += [(f"{c.model.endpoint} at {t // 12} year{'s' if t > 12 else ''}", landmark_text(c, band, t))
                  for t in c.landmarks]
+        rows.append(("Support", c.support.text))
+        for line in c.sensitivity:
+            rates = ("; ".join(f"{t // 12}-year {100 * v:.0f}%" for t, v in line.landmarks.items())
+                     if line.landmarks is not None else line.note)
+            rows.append((f"Sensitivity: {line.label}", rates))
+        if band is not None:
+            rows.append(("Band", f"parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"))
+        return rows
+
+    def _curve(self, c: CurveEstimate, band: Band | None) -> None:
+        st = c.stratum
+        detail = ("factors present: " + ", ".join(st.present)) if st.present else "no applied adverse factor present"
+        if st.unknown:
+            detail += f"; {len(st.unknown)} unknown, so a range is shown"
+        shrink = (f"log-HRs x {c.shrinkage.factor:.3f} (chi2 {c.shrinkage.chi2:g} on {c.shrinkage.df} df)"
+                  if c.shrinkage else "none: no chi-square printed, optimism not corrected")
+        rows = [("Patient status for the study", STATUS_TEXT[self.status[c.study.id]]),
+                ("Risk stratum", f"{st.name.upper()} ({detail})"), ("Stratum rule", st.rule),
+                ("Shrinkage", shrink)]
+        rows += self._estimate_rows(c, band)
         rows.append(("Source", f"{c.study.source_citation}: {c.model.location}"))
         self.cite(c.study)
         self.add(Heading(curve_title(c), 2), KeyValueTable(tuple(rows), 0.3))
         frows, tones = [], []
         for s in c.states:
             f = s.factor
-            use = "known" if s.counted else "averaged over cohort"
+            use = ("applied" if s.counted else "unknown: averaged" if s.applied
+                   else "reported, not applied")
             frows.append((factor_text(f), PRESENT_TEXT[s.present],
                           f"{f.effect:g} ({fmt_ci(f.ci)})", f.p or "—", f.timing.replace("_", " "),
                           f"{use}; prevalence {f.prevalence:g}"))
@@ -422,7 +450,8 @@ class _Builder:
             self.add(Note(w, "warning"))
         if self.charts:
             from hccdecide.report.charts import chart_pair_png  # matplotlib loads only when charts are drawn
-            band_text = "95% band shaded" if band is not None else "no band computed"
+            band_text = ("95% band shaded" if band is not None else "no band computed") if c.shown else \
+                "no individual curve"
             self.add(Figure(chart_pair_png(c, band), CHART_WIDTH_MM,
                             f"Left: predicted {c.model.endpoint} for this patient ({band_text}), the study cohort's "
                             "curve and the published points. Right: hazard ratios of the model (log scale); filled "

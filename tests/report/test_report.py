@@ -25,7 +25,7 @@ NOW = datetime(2026, 3, 4, 9, 30, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def assessed():
     a = assess(Patient.from_file(EXAMPLE))
-    return a, bands_for(a.curves, draws=200)
+    return a, bands_for(a.curves)
 
 
 @pytest.fixture(scope="module")
