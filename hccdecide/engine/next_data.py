@@ -19,7 +19,7 @@ import numpy as np
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.derive import derive
 from hccdecide.engine.matching import UNCERTAIN, match_study
-from hccdecide.engine.prognosis import BASELINE, factor_states, risk_stratum
+from hccdecide.engine.prognosis import BASELINE, stratum_for
 from hccdecide.evidence.library import Library
 from hccdecide.evidence.schema import AnyOf, Condition, Rule
 from hccdecide.patient import BOOLEAN, CHOICE, FIELDS, INTEGER, NUMBER, FieldSpec, Patient
@@ -117,8 +117,8 @@ def _resolved(patient: Patient, studies: dict, models: dict) -> set[str]:
     # source does not report, which no entry can settle)
     done = {sid for sid, study in studies.items() if not _still_missing(match_study(study, derived))}
     for item, curve in models.items():
-        stratum = risk_stratum(factor_states(curve.model, derived.facts, BASELINE))
-        if len(stratum.possible) == 1:
+        stratum = stratum_for(curve.study, curve.model, derived.facts)
+        if stratum is not None and len(stratum.possible) == 1:
             done.add(item)
     return done
 

@@ -289,6 +289,22 @@ def _warnings(fm: FittedModel, states, match: StudyMatch | None, at: float | Non
     return out
 
 
+def _stratum(fm: FittedModel, states: tuple[FactorState, ...]) -> tuple[Stratum, tuple[FactorState, ...]]:
+    """Thirds of the cohort's predicted risk, from the applied baseline factors only."""
+    baseline_applied = [s for s in states if s.applied and s.factor.timing == "baseline"]
+    kept = tuple(s if s in baseline_applied else FactorState(s.factor, None, s.reason, False, False, s.significant)
+                 for s in states)
+    return stratum_of(applied_distribution(fm, kept), _completions(fm, kept),
+                      tuple(s.factor.label for s in baseline_applied if s.adverse_level),
+                      tuple(s.factor.label for s in baseline_applied if s.present is None), fm.model.label), kept
+
+
+def stratum_for(study: Study, model: PrognosticModel, facts: Mapping[str, Any]) -> Stratum | None:
+    """The patient's risk stratum alone (no curve): cheap enough to try many candidate values."""
+    fm = fitted_model(study, model)
+    return None if fm is None else _stratum(fm, factor_states(model, facts, BASELINE))[0]
+
+
 def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any], stage: str = BASELINE,
                    match: StudyMatch | None = None, apply_all: bool = False,
                    with_sensitivity: bool = True) -> CurveEstimate | None:
@@ -303,12 +319,7 @@ def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any
     landmarks, median = _summary(grid, point)
     dist, completions = applied_distribution(fm, states), _completions(fm, states)
     support = assess_support(dist, completions)
-    baseline_applied = [s for s in states if s.applied and s.factor.timing == "baseline"]
-    stratum_states = tuple(s if s in baseline_applied else FactorState(s.factor, None, s.reason, False, False,
-                                                                       s.significant) for s in states)
-    stratum = stratum_of(applied_distribution(fm, stratum_states), _completions(fm, stratum_states),
-                         tuple(s.factor.label for s in baseline_applied if s.adverse_level),
-                         tuple(s.factor.label for s in baseline_applied if s.present is None), model.label)
+    stratum, stratum_states = _stratum(fm, states)
     stratum = replace(stratum, cut_months=fm.horizon, cut_survival=tuple(
         float(_curve_at_lp(fm, stratum_states, c, None)[1][-1]) for c in stratum.cut_lp))
     withheld, text = _withheld(study, model, stage, facts, match, support)

@@ -20,7 +20,7 @@ PRESCRIPTIVE = re.compile(r"\b(should|recommend\w*|advis\w*|must|ought|indicated
 @pytest.fixture(scope="module", params=CASES)
 def glance(request):
     a = assess(Patient.from_file(cases_dir() / request.param))
-    bands = bands_for(a.curves, draws=60)
+    bands = bands_for(a.curves)
     return a, bands, at_a_glance(a, bands)
 
 

@@ -183,8 +183,8 @@ def test_no_pfs_estimate_after_progression(yan):
 
 
 def test_ineligible_patient_gets_no_curve(library):
-    a = assess(Patient.from_dict({**OS_REFERENCE, "lnm_present": False, "lnm_count": 0, "lnm_stations": []}),
-               library)
+    no_nodes = {k: v for k, v in OS_REFERENCE.items() if k not in ("lnm_count", "lnm_stations", "lnm_volume_cc")}
+    a = assess(Patient.from_dict({**no_nodes, "lnm_present": False}), library)
     assert a.match("yan2025_lnm").status == "ineligible"
     yan_curves = [c for c in a.curves if c.study.id == "yan2025_lnm"]
     assert yan_curves and all(c.withheld == NOT_APPLICABLE and not c.applicable for c in yan_curves)

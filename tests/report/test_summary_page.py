@@ -28,7 +28,7 @@ def read(pdf: bytes) -> tuple[int, str, tuple[float, float]]:
 @pytest.mark.parametrize("name", CASES)
 def test_every_case_fits_one_a4_page_with_its_content(name):
     a = assess(Patient.from_file(cases_dir() / name))
-    bands = bands_for(a.curves, draws=40)
+    bands = bands_for(a.curves)
     pages, text, size = read(summary_pdf_bytes(a, bands))
     assert pages == 1
     assert size == pytest.approx((595.3, 841.9), abs=0.5)  # A4 in points
@@ -42,7 +42,7 @@ def test_every_case_fits_one_a4_page_with_its_content(name):
 def test_a_long_note_is_trimmed_to_one_page():
     a = assess(Patient.from_file(cases_dir() / "training_missing_data.json"))
     note = "The board discussed the options at length. " * 40
-    pages, text, _ = read(summary_pdf_bytes(a, bands_for(a.curves, draws=40), discussion_note=note))
+    pages, text, _ = read(summary_pdf_bytes(a, bands_for(a.curves), discussion_note=note))
     assert pages == 1 and "MDT discussion note" in text
 
 
