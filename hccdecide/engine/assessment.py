@@ -81,8 +81,11 @@ def assess(patient: Patient, library: Library | None = None, apply_all: bool = F
     return Assessment(patient, derived, matches, regimens, curves, models, subgroups, library)
 
 
-def bands_for(curves: Iterable[CurveEstimate], progress: Progress | None = None) -> dict[int, Band]:
+def bands_for(curves: Iterable[CurveEstimate], progress: Progress | None = None,
+              draws: int | None = None) -> dict[int, Band]:
     """Uncertainty bands keyed by the index of each shown curve in ``curves``.
+
+    ``draws`` is accepted for older callers and ignored: the cached bootstrap fixes the count (500).
 
     Fast once the model's bootstrap draws are cached; the first call for a model builds them (seconds),
     reporting ``progress(done, total)`` per model.

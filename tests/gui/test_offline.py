@@ -49,7 +49,7 @@ def test_assessment_report_gui_and_store_work_without_any_network(qtbot, make_wi
                                                                  library, tmp_path, monkeypatch):
     patient = Patient.from_file(EXAMPLE)
     a = assess(patient, library)
-    bands = bands_for(a.curves, draws=50)
+    bands = bands_for(a.curves)
     assert a.matches and a.curves and len(bands) == len(a.curves)
     pdf = write_pdf(a, tmp_path / "core.pdf", bands=bands)
     assert pdf.read_bytes().startswith(b"%PDF")
