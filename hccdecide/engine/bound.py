@@ -22,6 +22,12 @@ class SubgroupFigure:
     location: str
 
     @property
+    def short_text(self) -> str:
+        med = (f"median {self.median_months:g} months" if self.median_months is not None
+               else "median not reached" if not self.reached else "median not given")
+        return f"{self.factor} {self.level}: {med}"
+
+    @property
     def text(self) -> str:
         if self.median_months is not None:
             ci = f" (95% CI {self.ci[0]:g}–{self.ci[1]:g})" if self.ci else ""

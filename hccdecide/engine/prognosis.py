@@ -255,7 +255,7 @@ def _edge_bound(fm: FittedModel, states, support: Support, at: float | None, sub
 def _withheld(study: Study, model: PrognosticModel, stage: str, facts: Mapping[str, Any],
               match: StudyMatch | None, support: Support) -> tuple[str | None, str]:
     if match is not None and match.status == INELIGIBLE:
-        why = "; ".join(f"{c.criterion.label} ({c.reason})" for c in match.with_status(NOT_MET))
+        why = "; ".join(c.criterion.label for c in match.with_status(NOT_MET))  # reasons: the checklist
         return NOT_APPLICABLE, f"Not applicable: outside this study's population: {why}."
     if stage == AFTER_RESPONSE and facts.get("response") == _PROGRESSED.get(model.endpoint):
         return AFTER_PROGRESSION, (f"No {model.endpoint} estimate after a best response of PD: progression "

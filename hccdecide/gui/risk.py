@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment
@@ -18,6 +18,7 @@ from hccdecide.engine.uncertainty import Band
 from hccdecide.gui.results import STATUS_COLOUR
 
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
+CHART_MIN_HEIGHT = 300
 
 
 def stage_text(c: CurveEstimate) -> str:
@@ -33,14 +34,17 @@ def curve_title(c: CurveEstimate) -> str:
     return f"{c.study.short_name} · {c.model.endpoint} · {c.model.label} · {stage_text(c)}{flag}"
 
 
-def withheld_html(c: CurveEstimate) -> str:
+def withheld_html(c: CurveEstimate, detail: bool = True) -> str:
     """What stands in place of a curve: why, the bound at the edge of support, the published figures."""
+    if not detail:  # a slide: the reason in a few words and the bound
+        html = f"<b style='color:#b91c1c'>No individual estimate: {escape(WITHHELD_SHORT[c.withheld])}.</b>"
+        return html + (f"<br>Bound {escape(c.bound.text(c.model.endpoint))}" if c.bound is not None else "")
     html = f"<b style='color:#b91c1c'>No individual estimate.</b> {escape(c.withheld_text)}"
     if c.bound is not None:
         html += f"<br>Bound {escape(c.bound.text(c.model.endpoint))}"
         if c.subgroups:
             html += "<br><span style='font-size:small'>Published subgroup figures at this patient's levels: "
-            html += "; ".join(escape(g.text) for g in c.subgroups) + "</span>"
+            html += "; ".join(escape(g.short_text) for g in c.subgroups) + "</span>"
     return html
 
 
@@ -60,9 +64,9 @@ def sensitivity_html(c: CurveEstimate, band: Band | None) -> str:
     return "".join(f"<br><span style='font-size:small'>Sensitivity — {x}</span>" for x in lines)
 
 
-def prediction_html(c: CurveEstimate, band: Band | None) -> str:
+def prediction_html(c: CurveEstimate, band: Band | None, detail: bool = True) -> str:
     if not c.shown:
-        return withheld_html(c)
+        return withheld_html(c, detail)
     if c.median is None:
         med = f"beyond {c.horizon:g} months (the last published landmark)"
     else:
@@ -80,12 +84,17 @@ def prediction_html(c: CurveEstimate, band: Band | None) -> str:
               if c.shrinkage else "optimism not corrected (no χ² printed)")
     how = (f"95% band: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
            if band else "95% band pending")
-    return (f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
-            + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
+    head = f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
+    if not detail:
+        return head
+    return (head + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
             + sensitivity_html(c, band))
 
 
 def stratum_html(c: CurveEstimate) -> str:
+    if not c.applicable:
+        return ("<span style='font-size:large'>Risk stratum: <b>not applicable</b></span> — the patient is "
+                "outside this study's population")
     colour = {"low": "#15803d", "intermediate": "#b45309", "high": "#b91c1c"}
     st = c.stratum
     names = " or ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in st.possible)
@@ -195,6 +204,9 @@ class RiskPanel(QWidget):
         self.busy.hide()
         top.addWidget(self.busy)
         layout.addLayout(top)
+        outer, body = layout, QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.stratum = QLabel()
         self.stratum.setObjectName("stratumLabel")
         self.stratum.setWordWrap(True)
@@ -211,13 +223,22 @@ class RiskPanel(QWidget):
         self.chart_host = QWidget()
         self.chart_layout = QHBoxLayout(self.chart_host)
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_host.setMinimumHeight(CHART_MIN_HEIGHT)  # never a sliver on a 768-pixel screen
         self.split.addWidget(self.chart_host)
         self.factors = FactorTable()
         self.split.addWidget(self.factors)
         self.reported = ReportedTree()
         self.split.addWidget(self.reported)
         self.split.setStretchFactor(0, 3)
+        self.factors.setMinimumHeight(140)
+        self.reported.setMinimumHeight(120)
+        self.split.setMinimumHeight(CHART_MIN_HEIGHT + 280)
         layout.addWidget(self.split, 1)
+        scroll = QScrollArea()  # text, chart and tables scroll together when the window is short
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
 
     # -- data ------------------------------------------------------------------------------
     def show_assessment(self, a: Assessment) -> None:

@@ -79,7 +79,7 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
         ax.plot(curve.knots.times, 100 * curve.knots.survival, "o", color=COHORT, ms=6, mfc="white", mew=1.6,
                 label="published points", zorder=5, clip_on=False)
     if not curve.shown:
-        ax.text(0.5, 0.93, "No individual curve: " + WITHHELD_LABEL.get(curve.withheld, ""),
+        ax.text(0.5, 0.93, "No individual curve\n" + WITHHELD_LABEL.get(curve.withheld, ""),
                 transform=ax.transAxes, ha="center", va="top", fontsize=FONT + 0.5, color=ADVERSE,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=ADVERSE, lw=0.8))
     ax.axhline(50, color=GRID, lw=0.8, zorder=0)
