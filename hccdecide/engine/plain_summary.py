@@ -132,16 +132,25 @@ def risk_sentence(a: Assessment, curve: CurveEstimate | None, bands: Mapping[int
             f"{group_text}; {median_text(curve, band)}.")
 
 
-def next_data_sentence(items: tuple[NextData, ...]) -> str:
-    if not items:
-        return "No missing case data would settle an uncertain study or risk group."
+NEXT_DATA_LEAD = "Most useful data to enter: "
+NO_NEXT_DATA = "No missing case data would settle an uncertain study or risk group."
+
+
+def next_data_parts(items: tuple[NextData, ...]) -> list[tuple[NextData, str]]:
+    """(item, what it settles) for the items the summary names; views render the label as a link."""
     parts = []
     for i in items[:SHOWN_IN_SUMMARY]:
         if i.settles:
-            parts.append(f"{i.label} (settles {i.settles} uncertain item{'s' if i.settles > 1 else ''})")
+            parts.append((i, f"settles {i.settles} uncertain item{'s' if i.settles > 1 else ''}"))
         else:
-            parts.append(f"{i.label} (may settle {len(i.may_settle)}, depending on the value)")
-    return "Most useful data to enter: " + "; ".join(parts) + "."
+            parts.append((i, f"may settle {len(i.may_settle)}, depending on the value"))
+    return parts
+
+
+def next_data_sentence(items: tuple[NextData, ...]) -> str:
+    if not items:
+        return NO_NEXT_DATA
+    return NEXT_DATA_LEAD + "; ".join(f"{i.label} ({what})" for i, what in next_data_parts(items)) + "."
 
 
 def at_a_glance(a: Assessment, bands: Mapping[int, Band] | None = None,

@@ -19,10 +19,12 @@ from hccdecide.gui import dialogs, pdf_export
 from hccdecide.gui.controller import CaseController
 from hccdecide.gui.derived_text import derived_texts
 from hccdecide.gui.patient_form import ALT_UNIT, PatientForm
+from hccdecide.gui.icon_view import IconArrayPanel
 from hccdecide.gui.results import ResultsPanel
 from hccdecide.gui.risk import RiskPanel
 from hccdecide.gui.settings import AppSettings
 from hccdecide.gui.store_actions import StoreActions
+from hccdecide.gui.summary_panel import SummaryPanel, focus_field
 from hccdecide.patient import Patient
 
 APP_TITLE = "hccdecide"
@@ -43,6 +45,8 @@ class MainWindow(QMainWindow):
         self.form = PatientForm()
         self.results = ResultsPanel()
         self.risk = RiskPanel()
+        self.summary = SummaryPanel()
+        self.icon_arrays = IconArrayPanel()
         self._presentation = self._evidence = self._training = None
         self._build_layout()
         self._build_actions()
@@ -65,10 +69,12 @@ class MainWindow(QMainWindow):
         self.conflicts.setWordWrap(True)
         self.conflicts.hide()
         column.addWidget(self.conflicts)
+        column.addWidget(self.summary)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("resultTabs")
         self.tabs.addTab(self.results, "Regimens")
         self.tabs.addTab(self.risk, "Risk and outcome curves")
+        self.tabs.addTab(self.icon_arrays, "Of 100 patients")
         column.addWidget(self.tabs, 1)
         self.split = QSplitter(Qt.Horizontal)
         self.split.addWidget(self.form)
@@ -122,6 +128,9 @@ class MainWindow(QMainWindow):
         self._action("&Evidence browser", self.open_evidence_browser, "Ctrl+E", v)
         self._action("&Training mode", self.open_training, "Ctrl+T", v)
         self._action("Go to first &field", self.form.focus_first, "Ctrl+L", v)
+        e = self.menuBar().addMenu("&Edit")
+        self._action("&Copy to clinical note", lambda: self.summary.copy_note(False), "Ctrl+Shift+C", e)
+        self._action("Copy to clinical note with case &label", lambda: self.summary.copy_note(True), None, e)
         v.addSeparator()
         self._action("Zoom &in", lambda: self.zoom(1.1), QKeySequence.ZoomIn, v)
         self._action("Zoom &out", lambda: self.zoom(1 / 1.1), QKeySequence.ZoomOut, v)
@@ -135,6 +144,9 @@ class MainWindow(QMainWindow):
         c.assessment_changed.connect(self._assessment_changed)
         c.bands_started.connect(self.risk.bands_started)
         c.bands_ready.connect(self.risk.bands_ready)
+        c.bands_ready.connect(self.summary.show_bands)
+        self.summary.field_requested.connect(lambda key: focus_field(self.form, key))
+        self.summary.glance_changed.connect(self._glance_changed)
         c.bands_failed.connect(self.risk.bands_failed)
         c.bands_progress.connect(self.risk.bands_progress)
         c.dirty_changed.connect(lambda _d: self._update_title())
@@ -162,9 +174,16 @@ class MainWindow(QMainWindow):
         self.form.show_derived(derived_texts(a))
         self.results.show_assessment(a, new_case=self._loading_case)
         self.risk.show_assessment(a)
+        self.summary.show_assessment(a, self.controller.bands)
         conflicts = [n.text for n in a.derived.notes if n.kind == "conflict"]
         self.conflicts.setText("".join(f"⚠ {t}<br>" for t in conflicts))
         self.conflicts.setVisible(bool(conflicts))
+
+    def _glance_changed(self, glance) -> None:
+        from hccdecide.engine.icon_array import glance_icons
+
+        a = self.summary.assessment
+        self.icon_arrays.show_icons(glance_icons(a, glance, self.summary.bands))
 
     def _update_title(self) -> None:
         c = self.controller

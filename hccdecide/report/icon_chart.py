@@ -30,8 +30,11 @@ def icon_positions(total: int = 100) -> list[tuple[int, int]]:
     return [(i % COLUMNS, -(i // COLUMNS)) for i in range(total)]
 
 
-def draw_icon_array(ax: Axes, icons: IconArray, legend: bool = True, size: float = 40) -> Axes:
-    """Draw ``icons`` as a 10 x 10 grid on ``ax`` and return it."""
+def draw_icon_array(ax: Axes, icons: IconArray, legend: bool | str = True, size: float = 40) -> Axes:
+    """Draw ``icons`` as a 10 x 10 grid on ``ax`` and return it.
+
+    ``legend``: True (right of the grid), ``"below"`` (under it, for arrays side by side) or False.
+    """
     positions = icon_positions(sum(n for _, n in icons.counts))
     start = 0
     handles = []
@@ -50,8 +53,9 @@ def draw_icon_array(ax: Axes, icons: IconArray, legend: bool = True, size: float
     ax.axis("off")
     ax.set_title("\n".join(textwrap.wrap(icons.sentence, 60)), fontsize=FONT, loc="left")
     if legend:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=FONT - 0.5,
-                  frameon=False)
+        below = legend == "below"
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0) if below else (1.0, 1.0),
+                  fontsize=FONT - 0.5, frameon=False)
     return ax
 
 
