@@ -75,6 +75,9 @@ class SummaryPanel(QFrame):
         self._items = None  # next data of the current assessment, None while ranking
         self._generation = 0
         self._jobs: set[_NextDataJob] = set()
+        # its own single thread: the ranking never queues the uncertainty bands behind it
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self.text = QLabel()
         self.text.setObjectName("summaryText")
         self.text.setWordWrap(True)
@@ -109,7 +112,8 @@ class SummaryPanel(QFrame):
         job = _NextDataJob(self._generation, a)
         job.signals.done.connect(self._next_data_ready)
         self._jobs.add(job)
-        QThreadPool.globalInstance().start(job)
+        self._pool.clear()  # a ranking not yet started is for an older patient
+        self._pool.start(job)
 
     def show_bands(self, bands: dict) -> None:
         self.bands = bands or {}
@@ -133,6 +137,9 @@ class SummaryPanel(QFrame):
     def _link(self, href: str) -> None:
         if href.startswith(LINK_PREFIX):
             self.field_requested.emit(href[len(LINK_PREFIX):])
+
+    def wait_for_ranking(self, msecs: int = 5000) -> bool:
+        return self._pool.waitForDone(msecs)
 
     @property
     def ready(self) -> bool:
