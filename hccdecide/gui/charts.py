@@ -17,6 +17,15 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.ax = self.figure.add_subplot()
 
 
+def _undo_collapse(ax) -> None:
+    """Constrained layout shrinks the axes to nothing while the canvas is briefly laid out at ~0 px
+    (e.g. while the panel above grows); drawing into a zero-size axes then fails (singular transform).
+    Give the axes a sane box again; the layout takes over at the next draw."""
+    box = ax.get_position()
+    if box.width <= 0.01 or box.height <= 0.01:
+        ax.set_position((0.12, 0.15, 0.8, 0.75))
+
+
 class ChartPair(QWidget):
     """The individual survival curve with its band, and the forest plot of the model's HRs."""
 
@@ -34,6 +43,7 @@ class ChartPair(QWidget):
     def draw(self, curve: CurveEstimate | None, band: Band | None) -> None:
         for canvas in (self.survival, self.forest):
             canvas.ax.clear()
+            _undo_collapse(canvas.ax)
         if curve is not None:
             plot_survival(self.survival.ax, curve, band)
             plot_forest(self.forest.ax, curve)

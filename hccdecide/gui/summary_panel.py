@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
@@ -21,7 +21,18 @@ from hccdecide.engine.plain_summary import (NEXT_DATA_LEAD, NO_NEXT_DATA, Glance
 
 LINK_PREFIX = "field:"
 MAX_HEIGHT_PX = 190  # the result tabs below keep most of the height on a laptop screen
-MIN_HEIGHT_PX = 150
+PREFERRED_HEIGHT_PX = 160
+SHRUNK_HEIGHT_PX = 40  # a small window shrinks the summary (scrollable) before the charts below
+
+
+class _SummaryScroll(QScrollArea):
+    """Asks for a comfortable height but gives it up when the window is small."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), PREFERRED_HEIGHT_PX)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().minimumSizeHint().width(), SHRUNK_HEIGHT_PX)
 
 
 class _Signals(QObject):
@@ -97,12 +108,11 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(head)
-        scroll = QScrollArea()
+        scroll = _SummaryScroll()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(self.text)
         scroll.setMaximumHeight(MAX_HEIGHT_PX)
-        scroll.setMinimumHeight(MIN_HEIGHT_PX)
         layout.addWidget(scroll)
 
     def show_assessment(self, a: Assessment, bands: dict | None = None) -> None:
