@@ -297,6 +297,22 @@ def _merge_alternative_units(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+SCENARIO_KEY = "scenario_b"  # case-file key holding the what-if scenario B (an object of case keys)
+
+
+def _scenario_b(data: Any) -> "Patient | None":
+    """Scenario B of a case file, validated like a case; its errors name ``scenario_b.<key>``."""
+    if data is None:
+        return None
+    if not isinstance(data, Mapping) or SCENARIO_KEY in data:
+        raise PatientError(SCENARIO_KEY, type(data).__name__ if not isinstance(data, Mapping) else "nested scenario",
+                           "a JSON object of case keys (the what-if scenario B), without a scenario of its own")
+    try:
+        return Patient.from_dict(data)
+    except PatientError as err:
+        raise PatientError(f"{SCENARIO_KEY}.{err.key}", err.value, err.accepted) from None
+
+
 @dataclass(frozen=True)
 class Patient:
     """An immutable set of patient values; a key that is not set is unknown.
@@ -305,16 +321,19 @@ class Patient:
     """
 
     values: Mapping[str, Any] = field(default_factory=dict)
+    scenario_b: "Patient | None" = None  # the what-if scenario saved with the case (SCENARIO_KEY)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Patient":
         if not isinstance(data, Mapping):
             raise PatientError("(case)", type(data).__name__, "a JSON object of key: value pairs")
+        data = dict(data)
+        scenario_b = _scenario_b(data.pop(SCENARIO_KEY, None))
         merged = _merge_alternative_units(data)
         checked = {}
         for key, value in merged.items():
             checked[key] = validate_value(key, value)
-        return cls({k: v for k, v in checked.items() if v is not None})
+        return cls({k: v for k, v in checked.items() if v is not None}, scenario_b)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Patient":
@@ -347,7 +366,13 @@ class Patient:
                 data.pop(key, None)
             else:
                 data[key] = checked
-        return Patient(data)
+        return Patient(data, self.scenario_b)
+
+    def with_scenario_b(self, scenario_b: "Patient | None") -> "Patient":
+        """The same case carrying ``scenario_b`` (None removes it); B never carries a scenario itself."""
+        if scenario_b is not None and scenario_b.scenario_b is not None:
+            scenario_b = Patient(scenario_b.values)
+        return Patient(self.values, scenario_b)
 
     def to_dict(self) -> dict[str, Any]:
         """The flat JSON form, in field-table order, lists as lists."""
@@ -356,6 +381,8 @@ class Patient:
             if spec.key in self.values:
                 value = self.values[spec.key]
                 out[spec.key] = list(value) if isinstance(value, tuple) else value
+        if self.scenario_b is not None:
+            out[SCENARIO_KEY] = self.scenario_b.to_dict()
         return out
 
     def to_json(self) -> str:
@@ -363,7 +390,8 @@ class Patient:
 
     def anonymised(self) -> "Patient":
         """The same case without identifying fields (presentation mode, shared reports)."""
-        return Patient({k: v for k, v in self.values.items() if not FIELD_BY_KEY[k].identifying})
+        b = self.scenario_b.anonymised() if self.scenario_b is not None else None
+        return Patient({k: v for k, v in self.values.items() if not FIELD_BY_KEY[k].identifying}, b)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.values)

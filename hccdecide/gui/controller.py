@@ -89,6 +89,13 @@ class CaseController(QObject):
         self.patient_changed.emit(self.patient)
         self.recompute()
 
+    def set_scenario_b(self, scenario_b: Patient | None) -> None:
+        """Keep the what-if scenario B with the case (saved with it); A's assessment is unchanged."""
+        if self.patient.scenario_b == scenario_b:
+            return
+        self.patient = self.patient.with_scenario_b(scenario_b)
+        self._set_dirty(True)
+
     def load_patient(self, patient: Patient, path: Path | None = None, store_id: int | None = None) -> None:
         self.patient = patient
         self.path = path

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.risk = RiskPanel()
         self.summary = SummaryPanel()
         self.icon_arrays = IconArrayPanel()
+        self._whatif = None
         self._presentation = self._evidence = self._training = None
         self._build_layout()
         self._build_actions()
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._action("&Presentation mode", self.open_presentation, "F5", v)
         self._action("&Evidence browser", self.open_evidence_browser, "Ctrl+E", v)
         self._action("&Training mode", self.open_training, "Ctrl+T", v)
+        self._action("&What-if comparison (scenario B)…", self.open_whatif, "Ctrl+Shift+W", v)
         self._action("Go to first &field", self.form.focus_first, "Ctrl+L", v)
         e = self.menuBar().addMenu("&Edit")
         self._action("&Copy to clinical note", lambda: self.summary.copy_note(False), "Ctrl+Shift+C", e)
@@ -175,9 +177,27 @@ class MainWindow(QMainWindow):
         self.results.show_assessment(a, new_case=self._loading_case)
         self.risk.show_assessment(a)
         self.summary.show_assessment(a, self.controller.bands)
+        if self._whatif is not None and self._whatif.isVisible():
+            self._whatif.set_case(a, self.controller.patient.scenario_b)
         conflicts = [n.text for n in a.derived.notes if n.kind == "conflict"]
         self.conflicts.setText("".join(f"⚠ {t}<br>" for t in conflicts))
         self.conflicts.setVisible(bool(conflicts))
+
+    def open_whatif(self):
+        """Scenario B beside the case: B is the copy kept with the case, or a fresh copy of it."""
+        from hccdecide.gui.whatif_window import WhatIfWindow
+
+        if self.controller.assessment is None:
+            return None
+        if self._whatif is None:
+            self._whatif = WhatIfWindow(self.library, self)
+            self._whatif.scenario_changed.connect(self.controller.set_scenario_b)
+        self._whatif.set_case(self.controller.assessment, self.controller.patient.scenario_b)
+        self._whatif.show()
+        self._whatif.raise_()
+        self._whatif.activateWindow()
+        self._whatif.form.focus_first()
+        return self._whatif
 
     def _glance_changed(self, glance) -> None:
         from hccdecide.engine.icon_array import glance_icons
@@ -346,7 +366,7 @@ class MainWindow(QMainWindow):
         self.app_settings.set_geometry(self.saveGeometry())
         self.app_settings.set_window_state(self.split.saveState())
         self.app_settings.sync()
-        for child in (self._presentation, self._evidence, self._training):
+        for child in (self._presentation, self._evidence, self._training, self._whatif):
             if child is not None:
                 child.close()
         self.controller.wait_for_workers(3000)

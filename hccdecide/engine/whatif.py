@@ -1,0 +1,95 @@
+"""What-if: two assessments side by side (scenario A, the case; scenario B, an edited copy).
+
+Computed once here and rendered by the window: the case keys that differ, every study and regimen
+whose status changed, the summaries of both, and the curves of the same model for both scenarios so
+they can be overlaid. Typical uses: Child–Pugh A vs B, before vs after response, regional vs
+non-regional nodes, planned dose A vs B.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.plain_summary import Glance, at_a_glance, risk_curve
+from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.patient import FIELDS
+from hccdecide.variables import VARIABLES
+
+
+@dataclass(frozen=True)
+class Changed:
+    key: str  # a case key, a study id or a regimen key
+    label: str
+    a: Any
+    b: Any
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    a: Assessment
+    b: Assessment
+    inputs: tuple[Changed, ...]  # case keys whose values differ
+    studies: tuple[Changed, ...]  # every study: a and b status (changed ones first)
+    regimens: tuple[Changed, ...]  # every regimen: a and b status (changed ones first)
+    glance_a: Glance
+    glance_b: Glance
+    curves: tuple[CurveEstimate | None, CurveEstimate | None]  # one model, both scenarios
+
+    @property
+    def changed_studies(self) -> tuple[Changed, ...]:
+        return tuple(c for c in self.studies if c.a != c.b)
+
+    @property
+    def changed_regimens(self) -> tuple[Changed, ...]:
+        return tuple(c for c in self.regimens if c.a != c.b)
+
+
+def input_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
+    va, vb = a.patient.values, b.patient.values
+    return tuple(Changed(f.key, VARIABLES[f.key].label, va.get(f.key), vb.get(f.key))
+                 for f in FIELDS if va.get(f.key) != vb.get(f.key))
+
+
+def _changed_first(items: list[Changed]) -> tuple[Changed, ...]:
+    return tuple(sorted(items, key=lambda c: c.a == c.b))  # stable: rank order kept within each part
+
+
+def study_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
+    status_b = {m.study.id: m.status for m in b.matches}
+    return _changed_first([Changed(m.study.id, m.study.short_name, m.status, status_b.get(m.study.id))
+                           for m in a.matches])
+
+
+def regimen_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
+    status_b = {r.info.key: r.status for r in b.regimens}
+    return _changed_first([Changed(r.info.key, r.info.name, r.status, status_b.get(r.info.key))
+                           for r in a.regimens])
+
+
+def paired_curves(a: Assessment, b: Assessment) -> tuple[CurveEstimate | None, CurveEstimate | None]:
+    """A's summary curve and the same model's curve for B (or B's own when A has none)."""
+    ca = risk_curve(a)
+    if ca is None:
+        cb = risk_curve(b)
+        ca = next((c for c in a.curves if cb is not None and c.study.id == cb.study.id
+                   and c.model.id == cb.model.id and c.stage == cb.stage), None)
+        return ca, cb
+    cb = next((c for c in b.curves if c.study.id == ca.study.id and c.model.id == ca.model.id
+               and c.stage == ca.stage), None)
+    return ca, cb
+
+
+def compare(a: Assessment, b: Assessment, bands_a: Mapping[int, Any] | None = None,
+            bands_b: Mapping[int, Any] | None = None) -> WhatIf:
+    return WhatIf(a, b, input_changes(a, b), study_changes(a, b), regimen_changes(a, b),
+                  at_a_glance(a, bands_a or {}), at_a_glance(b, bands_b or {}), paired_curves(a, b))
+
+
+def whatif_json(w: WhatIf) -> dict[str, Any]:
+    return {
+        "inputs": [{"key": c.key, "a": c.a, "b": c.b} for c in w.inputs],
+        "studies": [{"id": c.key, "a": c.a, "b": c.b} for c in w.changed_studies],
+        "regimens": [{"key": c.key, "a": c.a, "b": c.b} for c in w.changed_regimens],
+        "summary_b": list(w.glance_b.sentences),
+    }

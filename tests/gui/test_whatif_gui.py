@@ -1,0 +1,66 @@
+"""What-if window: B edited beside A, changes highlighted, keyboard-reachable, B saved with the case."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hccdecide.gui.whatif_window import CHANGED_BG
+from hccdecide.patient import SCENARIO_KEY, Patient
+
+pytestmark = pytest.mark.gui
+
+
+def _open(qtbot, window):
+    action = next(a for a in window.actions() if a.shortcut().toString() == "Ctrl+Shift+W")
+    action.trigger()
+    w = window._whatif
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_child_pugh_b_scenario_shows_changed_statuses_highlighted(qtbot, window, tmp_path):
+    w = _open(qtbot, window)
+    assert w.inputs.rowCount() == 0  # B starts as a copy of A
+    w.form.value_committed.emit("albumin_g_l", 30.0)
+    w.form.value_committed.emit("bilirubin_umol_l", 40.0)
+    assert w.inputs.rowCount() == 2
+    changed = w.result.changed_studies
+    assert changed and w.studies.item(0, 3).text() == "changed"
+    assert w.studies.item(0, 0).background().color() == CHANGED_BG
+    row = next(r for r in range(w.studies.rowCount()) if w.studies.item(r, 0).text().startswith("Dawson 2025"))
+    assert (w.studies.item(row, 1).text(), w.studies.item(row, 2).text()) == ("eligible", "ineligible")
+    assert "Child–Pugh B" in w.summary_b.text() and "<b>Stage and liver function" in w.summary_b.text()
+    # curves of both scenarios overlaid on one axes
+    qtbot.waitUntil(lambda: w.canvas is not None, timeout=5000)
+    lines = [l.get_label() for l in w.canvas.figure.axes[0].get_lines()]
+    assert any(x.startswith("A:") for x in lines) and any(x.startswith("B:") for x in lines)
+    # B is kept with the case and written to the case file; A is unchanged
+    assert window.controller.patient.scenario_b["albumin_g_l"] == 30.0
+    assert window.controller.patient["albumin_g_l"] == 39
+    assert window.controller.dirty
+    assert window._write_case(tmp_path / "case.json")
+    data = json.loads((tmp_path / "case.json").read_text(encoding="utf-8"))
+    assert data[SCENARIO_KEY]["albumin_g_l"] == 30.0
+    assert Patient.from_file(tmp_path / "case.json").scenario_b["bilirubin_umol_l"] == 40.0
+
+
+def test_keyboard_reset_and_escape(qtbot, window):
+    w = _open(qtbot, window)
+    w.form.value_committed.emit("ecog", 3)
+    assert w.inputs.rowCount() == 1
+    # offscreen windows are never active, so the shortcuts are triggered as Qt would
+    assert w.reset_shortcut.key().toString() == "Ctrl+R" and w.close_shortcut.key().toString() == "Esc"
+    w.reset_shortcut.activated.emit()
+    assert w.inputs.rowCount() == 0
+    assert window.controller.patient.scenario_b == Patient(window.controller.patient.values)
+    w.close_shortcut.activated.emit()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=2000)
+
+
+def test_reopening_shows_the_kept_scenario(qtbot, window):
+    w = _open(qtbot, window)
+    w.form.value_committed.emit("rt_dose_gy", 50.0)
+    w.close()
+    w = _open(qtbot, window)
+    assert [w.inputs.item(r, 0).text() for r in range(w.inputs.rowCount())] == ["Planned total dose"]
