@@ -69,7 +69,7 @@ def _load(path: Path) -> Draws | None:
 
 
 def _save(path: Path, d: Draws) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private like the rest of the cache folder
     meta = json.dumps({"failed_fits": d.failed_fits, "events_target": d.events_target,
                        "censor_window": [d.censor_window[0], d.censor_window[1] if np.isfinite(d.censor_window[1]) else None],
                        "mean_events": d.mean_events})

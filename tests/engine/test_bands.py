@@ -114,6 +114,7 @@ def test_draws_are_read_back_from_disk_unchanged(yan):
     m = model(yan, "yan_os_table2")
     files = list(cache_dir().glob(f"draws-yan2025_lnm-yan_os_table2-{model_digest(yan, m)[:16]}.npz"))
     assert len(files) == 1
+    assert files[0].stat().st_mode & 0o777 == 0o600  # written through mkstemp: private
     with np.load(files[0]) as z:  # model-derived arrays only: nothing about any patient
         assert set(z.files) == {"coef", "prevalence", "h0", "grid", "meta"}
     from hccdecide.engine import band_cache
