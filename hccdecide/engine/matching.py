@@ -140,7 +140,9 @@ class Gate:
 
 GATES = (Gate("child_pugh_c", "Child–Pugh C liver function", ("child_pugh_class", "child_pugh_score")),
          Gate("ecog_3_plus", "ECOG performance status 3 or 4", ("ecog", "kps")),
-         Gate("bclc_d", "BCLC stage D", ("bclc_stage",)))
+         # BCLC D is end-stage liver function or ECOG 3-4: a met criterion on either admits it too (the
+         # Child-Pugh C and ECOG gates still apply on their own)
+         Gate("bclc_d", "BCLC stage D", ("bclc_stage", "child_pugh_class", "child_pugh_score", "ecog", "kps")))
 
 
 def open_gates(facts: Mapping[str, Any]) -> tuple[Gate, ...]:

@@ -1,9 +1,13 @@
 """Regimens: the studies that support each, ranked, with expected-outcome ranges and randomised benefits.
 
-Ranking: eligible before uncertain before ineligible; then evidence level (randomised > prospective >
-retrospective); then sample size. Outcome figures are listed per study with their source location;
-the range is only a summary of those figures (min–max), never a pooled estimate, and it spans only the
-studies with the patient's best status (eligible, else uncertain, else ineligible); the others stay listed.
+Ranking: eligible before uncertain before ineligible; then the regimen's evidence level (the best level
+among the studies that give it its status); then sample size. Outcome figures are listed per study with
+their source location; the range is only a summary of those figures (min–max), never a pooled estimate,
+and it spans only the studies with the patient's best status (eligible, else uncertain, else
+ineligible); the others stay listed. A row holds one endpoint, one measure and landmark, one time
+origin (for time-to-event endpoints; "not stated" is a group of its own) and one unit of analysis
+(patients vs lesions), and each arm belongs to its own regimen, so a range never spans different
+regimens, time origins or units.
 """
 from __future__ import annotations
 
@@ -17,6 +21,10 @@ from hccdecide.evidence.library import RegimenInfo
 from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
 
 STATUS_RANK = {ELIGIBLE: 0, UNCERTAIN: 1, INELIGIBLE: 2}
+# Endpoints whose figures do not depend on a time origin (a proportion of patients or lesions).
+NO_TIME_ORIGIN = frozenset({"ORR", "DCR", "CR", "PCR", "PCR_MPR", "PAIN_RESPONSE", "TOX_G3PLUS",
+                            "VASCULAR_RESPONSE", "VASCULAR_DCR"})
+NOT_STATED = "not stated"
 # Outcome rows shown for a regimen, in display order: (endpoint, measure, landmark months).
 SUMMARY_ROWS: tuple[tuple[str, str, float | None], ...] = (
     ("ORR", "rate", None), ("DCR", "rate", None), ("CR", "rate", None),
@@ -61,16 +69,32 @@ class Figure:
     status: str  # the patient's status for that study
 
 
+def time_origin_of(endpoint: str, outcome: Outcome) -> str:
+    """The row's time origin: "" for endpoints without one, else the stated origin or "not stated"."""
+    if endpoint in NO_TIME_ORIGIN:
+        return ""
+    return outcome.time_origin.strip() or NOT_STATED
+
+
 @dataclass(frozen=True)
 class OutcomeRow:
     endpoint: str
     measure: str
     at_months: float | None
     figures: tuple[Figure, ...]
+    time_origin: str = ""  # "" for response rates; else as stated, or "not stated"
+    unit_of_analysis: str = "patients"
 
     @property
     def label(self) -> str:
-        return row_label(self.endpoint, self.measure, self.at_months)
+        base = row_label(self.endpoint, self.measure, self.at_months)
+        if self.time_origin and self.time_origin != NOT_STATED:
+            base += f" (from {self.time_origin})"
+        if self.unit_of_analysis == "lesions":
+            base += ", per lesion"
+        elif self.unit_of_analysis == "not_stated":
+            base += " (unit of analysis not stated)"
+        return base
 
     @property
     def unit(self) -> str:
@@ -185,12 +209,14 @@ def outcome_rows(key: str, matches: Iterable[StudyMatch]) -> tuple[OutcomeRow, .
             continue
         for arm in _regimen_arms(m.study, key):
             for o in arm.outcomes:
-                row_key = (o.endpoint, o.measure, o.at_months)
+                row_key = (o.endpoint, o.measure, o.at_months, time_origin_of(o.endpoint, o), o.unit_of_analysis)
                 buckets.setdefault(row_key, []).append(Figure(m.study, arm, o, m.status))
     order = {k: i for i, k in enumerate(SUMMARY_ROWS)}
-    rows = [OutcomeRow(*k, tuple(v)) for k, v in buckets.items()]
+    rows = [OutcomeRow(e, meas, at, tuple(v), origin, unit) for (e, meas, at, origin, unit), v in buckets.items()]
+    # grouped by endpoint, then time origin (stated origins first), then unit
     return tuple(sorted(rows, key=lambda r: (order.get((r.endpoint, r.measure, r.at_months), 999),
-                                             r.endpoint, r.measure, r.at_months or 0)))
+                                             r.endpoint, r.measure, r.at_months or 0,
+                                             r.time_origin == NOT_STATED, r.time_origin, r.unit_of_analysis)))
 
 
 def benefits(key: str, matches: Iterable[StudyMatch]) -> tuple[Benefit, ...]:

@@ -92,6 +92,7 @@ def outcome_row_json(row: OutcomeRow) -> dict[str, Any]:
     rng = row.value_range
     return {
         "label": row.label, "endpoint": row.endpoint, "measure": row.measure,
+        "time_origin": row.time_origin or None, "unit_of_analysis": row.unit_of_analysis,
         "at_months": row.at_months, "unit": row.unit, "range": list(rng) if rng else None,
         "any_not_reached": row.any_not_reached, "range_basis": row.range_basis,
         "range_note": row.range_note,

@@ -178,6 +178,16 @@ def check_domains(study: Study) -> list[Problem]:
     return problems
 
 
+def check_pooled(study: Study) -> list[Problem]:
+    """A meta-analysis says what it pools (its level depends on it); other designs pool nothing."""
+    if study.design.value == "meta_analysis" and study.pooled is None:
+        return [("pooled", "a meta-analysis needs 'pooled' (designs as the source states them, or [] "
+                 "with the location saying they are not named)")]
+    if study.design.value != "meta_analysis" and study.pooled is not None:
+        return [("pooled", "only a meta-analysis pools studies")]
+    return []
+
+
 def check_study(study: Study, regimen_keys: set[str]) -> list[Problem]:
     return (check_rules(study) + check_regimens(study, regimen_keys) + check_arm_sizes(study)
-            + check_models(study) + check_domains(study))
+            + check_models(study) + check_domains(study) + check_pooled(study))

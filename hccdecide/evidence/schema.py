@@ -163,7 +163,9 @@ class Outcome(Strict):
     estimate: Estimate
     at_months: Optional[float] = None  # landmark time for a rate of a time-to-event endpoint
     definition: str = ""  # own-words endpoint definition
-    time_origin: str = ""  # e.g. "start of treatment", "diagnosis", "surgery"
+    time_origin: str = ""  # e.g. "start of treatment", "diagnosis", "surgery"; "" = not stated
+    # what was counted: patients, lesions, or not stated (e.g. a rate that is not k/n of the patients)
+    unit_of_analysis: Literal["patients", "lesions", "not_stated"] = "patients"
     population: str = ""  # e.g. "all enrolled", "resected patients (n = 15)"
     location: str
     note: str = ""
@@ -322,6 +324,15 @@ class Bound(Strict):
     note: str = ""
 
 
+class Pooled(Strict):
+    """What a meta-analysis pools, as its source states it (an empty list: the source does not say)."""
+
+    designs: list[Design] = []
+    studies: Optional[int] = None
+    location: str
+    note: str = ""
+
+
 class ValueAt(Strict):
     value: str
     location: str
@@ -359,6 +370,7 @@ class Study(Strict):
     subgroups: list[SubgroupComparison] = []
     population_bounds: list[Bound] = []
     core_domains: dict[CoreDomain, DomainCoverage] = {}
+    pooled: Optional[Pooled] = None  # meta-analyses: the designs they pool, which set their level
     follow_up_months: Optional[float] = None
     discrepancies: list[Discrepancy] = []
     notes: str = ""

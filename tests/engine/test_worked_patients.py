@@ -1,0 +1,227 @@
+"""Worked patients: statuses reasoned by hand from the source documents (cited in each comment).
+
+The review (Kang 2026) prints each study's major inclusion criteria in Tables 1-6; none of them states a
+performance-status limit, so a study known only through the review is at best *uncertain* for any patient,
+for a reason nothing entered can fix ("unreported_criteria"). Eligibility therefore comes only from
+studies whose criteria cover liver function, performance status, extent and setting.
+"""
+from __future__ import annotations
+
+import pytest
+
+from hccdecide.engine.assessment import assess
+from hccdecide.engine.derive import derive
+from hccdecide.engine.levels import evidence_level
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MISSING_DATA, UNCERTAIN, UNREPORTED_CRITERIA, match_study
+from hccdecide.patient import Patient
+
+A5 = dict(bilirubin_umol_l=15, albumin_g_l=40, inr=1.1, ascites="none", encephalopathy="none")  # 1+1+1+1+1
+NO_SPREAD = dict(lnm_present=False, extrahepatic_spread=False)
+
+
+def statuses(values):
+    a = assess(Patient.from_dict(values))
+    return {m.study.id: m for m in a.matches}, {r.info.key: r for r in a.regimens}
+
+
+def kinds(m):
+    return [k["kind"] for k in m.uncertain_kinds]
+
+
+def test_1_child_pugh_c_liver_only_tumour_is_eligible_for_nothing():
+    # Issue example: C13 (bilirubin 62 -> 3, albumin 26 -> 3, INR 2.0 -> 2, moderate ascites 3,
+    # encephalopathy 1-2 -> 2), ECOG 2, BCLC D, one 6 cm tumour. Hong 2023 (carbon ion) and Bae 2024
+    # (proton meta-analysis) report no liver-function criterion (Kang 2026, Particle Therapy section), so
+    # nothing checks that a decompensated patient fits: uncertain, and they never treated CP C.
+    values = dict(ecog=2, bilirubin_umol_l=62, albumin_g_l=26, inr=2.0, ascites="moderate_severe",
+                  encephalopathy="grade_1_2", tumour_count=1, largest_diameter_cm=6, vp=0, vv=0, **NO_SPREAD)
+    matches, regimens = statuses(values)
+    assert not [s for s, m in matches.items() if m.status == ELIGIBLE]
+    for sid in ("hong2023_cirt_phase1", "bae2024_pbt_meta"):
+        assert matches[sid].status == UNCERTAIN and UNREPORTED_CRITERIA in kinds(matches[sid])
+        assert "liver_function" in matches[sid].unreported_domains
+    particle = regimens["particle_therapy"]
+    assert particle.status == UNCERTAIN
+    assert any("Child–Pugh C" in g for g in particle.gate_messages)
+    # Chiang 2024 (SBRT + immunotherapy, complete-response cohort) is not eligible either
+    assert matches["chiang2024_lrt_io_cr"].status != ELIGIBLE
+
+
+def test_2_ecog_3_is_eligible_for_nothing_and_regimens_say_so():
+    # ECOG 3 is BCLC D; no study of the library has a performance-status criterion admitting ECOG 3
+    # (Pan 2024 requires ECOG 0-1, Methods; Wang 2025 ECOG 0-1, Eligibility), so every regimen says so.
+    values = dict(ecog=3, tumour_count=2, largest_diameter_cm=5, vp=0, vv=0, resectable=False, **A5, **NO_SPREAD)
+    matches, regimens = statuses(values)
+    assert not [s for s, m in matches.items() if m.status == ELIGIBLE]
+    assert all(any("ECOG" in g for g in r.gate_messages) for r in regimens.values())
+
+
+def test_3_recurrence_after_narrow_margin_resection_does_not_match_adjuvant_trials():
+    # Chen 2021 and Long 2023 gave RT after hepatectomy to prevent recurrence (Kang 2026, Postoperative
+    # radiotherapy): an intrahepatic recurrence is another setting, whatever the margin was.
+    values = dict(ecog=0, recurrent=True, resected=True, narrow_margin=True, residual_disease=False,
+                  tumour_count=1, largest_diameter_cm=2.5, vp=0, vv=0, **A5, **NO_SPREAD)
+    matches, _ = statuses(values)
+    for sid in ("chen2021_adjuvant_narrow_margin", "long2023_adjuvant_psm", "shi2022_adjuvant_sbrt_mvi"):
+        assert matches[sid].status == INELIGIBLE, sid
+    # Xi 2025 (phase III, recurrent HCC, single tumour <= 5 cm, Child-Pugh A; Kang 2026 Table 1) does take
+    # recurrences, but reports no performance-status limit: uncertain, not eligible
+    assert matches["xi2025_sbrt_vs_rfa"].status == UNCERTAIN
+    assert matches["xi2025_sbrt_vs_rfa"].unreported_domains == ("performance_status",)
+
+
+def test_4_fresh_resection_with_a_narrow_margin_is_uncertain_for_adjuvant_trials_not_excluded():
+    # Resected, no residual tumour, not a recurrence: the adjuvant setting criteria are met; the review
+    # gives no liver-function or performance-status criterion for Chen 2021, so uncertain (unreported).
+    values = dict(ecog=0, resected=True, narrow_margin=True, residual_disease=False, recurrent=False,
+                  central_location=True, microvascular_invasion=True, **A5)
+    matches, _ = statuses(values)
+    chen = matches["chen2021_adjuvant_narrow_margin"]
+    assert chen.status == UNCERTAIN and kinds(chen) == [UNREPORTED_CRITERIA]
+    assert {"liver_function", "performance_status"} <= set(chen.unreported_domains)
+    # the same patient with tumour left behind is no adjuvant case
+    left = dict(values, residual_disease=True)
+    assert statuses(left)[0]["chen2021_adjuvant_narrow_margin"].status == INELIGIBLE
+
+
+def test_5_main_trunk_pvtt_child_pugh_b_does_not_borrow_rtog_1112s_level():
+    # Vp4, Child-Pugh B7 (mild ascites 2 points + albumin 35 -> 2): RTOG 1112 requires Child-Pugh A (Kang
+    # 2026, Table 4), so it cannot lend its randomised phase III level to RT + TKI. Zhai 2025 (phase II,
+    # single arm, Child-Pugh A-B) is the study this patient may fit: the regimen shows its level.
+    values = dict(ecog=1, bilirubin_umol_l=26, albumin_g_l=35, inr=1.2, ascites="mild", encephalopathy="none",
+                  vp=4, vv=0, tumour_count=3, largest_diameter_cm=9, resectable=False, treatment_naive=True,
+                  **NO_SPREAD)
+    matches, regimens = statuses(values)
+    assert matches["dawson2025_rtog1112_sbrt_sorafenib"].status == INELIGIBLE
+    tki = regimens["rt_tki"]
+    giving = [m for m in tki.matches if m.status == tki.status]
+    assert tki.best_level == min(evidence_level(m.study) for m in giving)
+    assert tki.best_level != 1 and "dawson2025_rtog1112_sbrt_sorafenib" not in {m.study.id for m in giving}
+
+
+def test_6_nodal_disease_entered_only_as_stations_meets_yans_nodal_criterion():
+    # Yan 2025 inclusion (3): nodal metastasis (Methods). Two regional stations and no tick: the stations
+    # imply nodal metastasis; the criterion is met, not unknown.
+    values = dict(ecog=1, age_years=60, prior_rt_same_site=False,
+                  lnm_stations=["hepatic_hilum", "hepatoduodenal_ligament"], **A5)
+    m = match_study_of("yan2025_lnm", values)
+    assert {c.criterion.id: c.status for c in m.criteria}["lnm"] == "met"
+    # Child-Pugh 5 lies in the treated 5-8 (Table 1); no performance-status range is reported
+    assert m.status == UNCERTAIN and kinds(m) == [UNREPORTED_CRITERIA]
+
+
+def match_study_of(study_id, values):
+    from hccdecide.evidence.library import default_library
+    return match_study(default_library().study(study_id), derive(Patient.from_dict(values)))
+
+
+def test_7_regional_nodes_exclude_pan_2024():
+    # Pan 2024 excluded extrahepatic metastasis (Methods, Study design and participants); regional nodes
+    # lie outside the liver, so a node at the hepatic hilum excludes the patient.
+    base = dict(age_years=55, treatment_naive=True, resectable=True, vp=3, vv=0, ecog=0, alt_u_l=30,
+                ast_u_l=30, platelets_10e9_l=150, extrahepatic_spread=False, lnm_present=False, **A5)
+    assert match_study_of("pan2024_periop_mvi", base).status == ELIGIBLE
+    with_node = dict(base, lnm_present=True, lnm_stations=["hepatic_hilum"])
+    assert match_study_of("pan2024_periop_mvi", with_node).status == INELIGIBLE
+
+
+def test_8_luo_is_the_one_study_that_treated_child_pugh_c():
+    # Luo Table 1: Child-Pugh A 14, B 5, C 2, KPS 60-70 or > 70. A Child-Pugh C patient with two lung
+    # metastases, KPS 70 and no systemic therapy fits Luo's reported population; its regimen carries no
+    # "never treated Child-Pugh C" message.
+    values = dict(ecog=2, kps=70, bilirubin_umol_l=60, albumin_g_l=26, inr=1.5, ascites="moderate_severe",
+                  encephalopathy="none", extrahepatic_spread=True, ehm_lung_count=2, ehm_bone_count=0,
+                  ehm_adrenal_count=0, ehm_brain_count=0, ehm_peritoneum_count=0, ehm_other_count=0,
+                  lnm_present=False, intrahepatic_metastasis=False, prior_systemic_therapy=False)
+    matches, regimens = statuses(values)
+    assert derive(Patient.from_dict(values))["child_pugh_class"] == "C"   # 3 + 3 + 1 + 3 + 1 = 11
+    assert matches["luo_oligomet"].status == ELIGIBLE
+    assert not any("Child–Pugh C" in g for g in regimens["imrt_tace_oligomet"].gate_messages)
+
+
+def test_9_an_organ_left_blank_keeps_luo_uncertain():
+    # Only the lung count is entered: Luo allows at most 2 organs and 3 lesions per organ (Methods); the
+    # other organs may hold metastases, so the status waits for them (it once read them as 0: eligible).
+    values = dict(ecog=1, extrahepatic_spread=True, ehm_lung_count=2, lnm_present=False,
+                  intrahepatic_metastasis=False, prior_systemic_therapy=False, **A5)
+    m = match_study_of("luo_oligomet", values)
+    assert m.status == UNCERTAIN and kinds(m) == [MISSING_DATA]
+
+
+def test_10_neoadjuvant_trials_need_an_untreated_tumour():
+    # Wei 2019: neoadjuvant RT before hepatectomy for resectable HCC with PVTT (Kang 2026, Preoperative
+    # radiotherapy). After a previous TACE the tumour is no longer untreated.
+    values = dict(ecog=0, resectable=True, vp=3, vv=0, prior_tace=True, **A5)
+    assert match_study_of("wei2019_neoadjuvant_pvtt", values).status == INELIGIBLE
+
+
+def test_11_contradictory_history_is_never_read_from_one_side():
+    # Sanuki 2025 requires no previous HCC treatment (Kang 2026, Table 1). "No previous treatment" with a
+    # previous TACE is a conflict: uncertain for missing (conflicting) data, not eligible nor ineligible.
+    values = dict(ecog=0, treatment_naive=True, prior_tace=True, tumour_count=1, largest_diameter_cm=2.3,
+                  vp=0, vv=0, **A5, **NO_SPREAD)
+    m = match_study_of("sanuki2025_strsph", values)
+    assert m.status == UNCERTAIN and MISSING_DATA in kinds(m)
+
+
+def test_12_bilirubin_3_mg_dl_scores_two_points():
+    # Pugh's bands are < 2 / 2-3 / > 3 mg/dL: 3.0 mg/dL (51.3 umol/L) scores 2 points, so with albumin 40,
+    # INR 1.1 and no ascites or encephalopathy the score is 2 + 1 + 1 + 1 + 1 = 6 (class A, not B7).
+    d = derive(Patient.from_dict(dict(A5, bilirubin_umol_l=3.0 * 17.104)))
+    assert d["child_pugh_score"] == 6 and d["child_pugh_class"] == "A"
+
+
+def test_13_oligoprogression_on_first_line_is_uncertain_for_the_review_trials():
+    # Glicksman 2025 and Hsu 2026 (Kang 2026, Oligoprogressive disease; Table 6) report no liver-function
+    # or performance-status criterion: a fit patient progressing in 2 lesions on first-line therapy is
+    # uncertain for them for that reason only.
+    values = dict(ecog=0, age_years=60, first_line_therapy="both", prior_systemic_therapy=True,
+                  months_stable_on_first_line=8, progressing_lesions=2, progressing_organs=1, **A5)
+    for sid in ("glicksman2025_radiant_oligoprogression", "hsu2026_sbrt_oligoprogression"):
+        m = match_study_of(sid, values)
+        assert m.status == UNCERTAIN and kinds(m) == [UNREPORTED_CRITERIA], (sid, m.uncertain_text)
+
+
+# --- evidence levels and honest ranges ------------------------------------------------------------
+
+@pytest.mark.parametrize("study_id, level", [
+    ("chen2022_ebrt_sorafenib_meta", 4),   # 11 retrospective studies (Kang 2026, vascular invasion section)
+    ("kim2023_oligomet_local_meta", 4),    # 10 retrospective studies (Kang 2026, oligometastatic section)
+    ("wei2022_neoadjuvant_meta", 4),       # randomised and retrospective data (Kang 2026, Preoperative RT)
+    ("bae2024_pbt_meta", 4),               # designs pooled not named: the lowest level it could be
+    ("komiyama2025_sbrt_tace_meta", 4),
+    ("dawson2025_rtog1112_sbrt_sorafenib", 1),   # randomised phase III
+])
+def test_meta_analyses_are_graded_by_what_they_pool(library, study_id, level):
+    assert evidence_level(library.study(study_id)) == level
+
+
+def test_a_meta_analysis_of_randomised_trials_is_level_1(library):
+    chen = library.study("chen2022_ebrt_sorafenib_meta")
+    rcts = chen.model_copy(update={"pooled": chen.pooled.model_copy(update={"designs": [
+        chen.design.RCT_PHASE3, chen.design.RCT_PHASE2]})})
+    assert evidence_level(rcts) == 1
+
+
+def test_the_two_arms_of_juloori_are_different_regimens_and_never_share_a_range():
+    # Kang 2026, Table 5: ORR 57% (nivolumab + ipilimumab) vs 0% (nivolumab alone) in one 14-patient pilot.
+    values = dict(ecog=0, resectable=False, tumour_count=4, largest_diameter_cm=6, vp=2, vv=0, **A5, **NO_SPREAD)
+    _, regimens = statuses(values)
+    for key, expected in (("rt_io_dual", 57), ("rt_io", 0)):
+        orr = [f for row in regimens[key].outcomes if row.endpoint == "ORR" for f in row.figures
+               if f.study.id == "juloori2023_sbrt_nivo_ipi"]
+        assert [f.outcome.estimate.value for f in orr] == [expected]
+
+
+def test_rows_never_merge_time_origins_or_units():
+    _, regimens = statuses(dict(ecog=1, **A5))
+    for r in regimens.values():
+        for row in r.outcomes:
+            origins = {f.outcome.time_origin.strip() or "not stated" for f in row.figures}
+            if row.endpoint not in ("ORR", "DCR", "CR", "PCR", "PCR_MPR", "PAIN_RESPONSE", "TOX_G3PLUS",
+                                    "VASCULAR_RESPONSE", "VASCULAR_DCR"):
+                assert len(origins) == 1, (r.info.key, row.label, origins)
+            assert len({f.outcome.unit_of_analysis for f in row.figures}) == 1
+    # Choi 2024's ORR 75.8% is not k/40 (unit not stated): it never shares a row with Chen 2023 (sintilimab)
+    rows = [row for row in regimens["sbrt_oligomet"].outcomes if row.endpoint == "ORR"]
+    assert len(rows) == 2 and all(len({f.study.id for f in row.figures}) == 1 for row in rows)
