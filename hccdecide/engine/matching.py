@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from hccdecide.engine.derive import Derived
+from hccdecide.engine.dose_check import dose_flags
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.evidence.crosscheck import criterion_domains
 from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, VARIABLES
@@ -161,6 +162,7 @@ class StudyMatch:
     warnings: tuple[str, ...] = ()
     unreported_domains: tuple[str, ...] = ()  # core domains no met criterion (nor the source) settles
     unadmitted_gates: tuple[Gate, ...] = ()  # open gates no met criterion of this study admits
+    dose_flags: tuple[str, ...] = ()  # the planned course outside the study's dose (never decides status)
 
     @property
     def uncertain_kinds(self) -> tuple[dict[str, Any], ...]:
@@ -294,9 +296,10 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
         # "eligible" would claim a fit nothing was checked against
         status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
     gates = unadmitted_gates(open_gates(derived.facts), results)
+    doses = dose_flags(study, derived.facts)
     if status == INELIGIBLE:
-        return StudyMatch(study, status, results, warnings, (), gates)
+        return StudyMatch(study, status, results, warnings, (), gates, doses)
     domains = unreported_domains(study, results)
     if domains or gates:
         status = UNCERTAIN
-    return StudyMatch(study, status, results, warnings, domains, gates)
+    return StudyMatch(study, status, results, warnings, domains, gates, doses)

@@ -74,7 +74,7 @@ def study_json(m: StudyMatch) -> dict[str, Any]:
         "summarised_by_review": s.summarised_by_review, "source": s.source_citation,
         "regimens": list(s.regimen_keys), "status": m.status, "missing": list(m.missing),
         "uncertain_kind": list(m.uncertain_kinds), "uncertain_text": m.uncertain_text,
-        "checked": m.checked_count, "to_confirm": m.to_confirm_count, "counts_text": m.counts_text,
+        "dose_flags": list(m.dose_flags), "checked": m.checked_count, "to_confirm": m.to_confirm_count, "counts_text": m.counts_text,
         "core_domains": {d: c.model_dump() for d, c in s.core_domains.items()},
         "criteria": [{"id": c.criterion.id, "label": c.criterion.label, "status": c.status,
                       "reason": c.reason, "from_list": c.criterion.from_list,

@@ -43,6 +43,7 @@ def _regimen_lines(a: Assessment) -> list[str]:
                 extra = "; ".join(f"{'✗' if c.status == NOT_MET else '?'} {c.reason}" for c in items[:2])
                 extra = extra or "; ".join(m.warnings[:1])  # e.g. no checkable criterion
             lines.append(f"      {m.study.short_name:28} {m.status:10} [{m.counts_text}] {extra}".rstrip())
+            lines += [f"      {'':28} {'':10} ! dose: {f}" for f in m.dose_flags]
             if m.uncertain_text:  # the two kinds of uncertain, missing data first
                 lines.append(f"      {'':28} {'':10} why uncertain: {m.uncertain_text}")
         for row in r.outcomes[:5]:

@@ -324,6 +324,15 @@ class Bound(Strict):
     note: str = ""
 
 
+class DoseRequirement(Strict):
+    """A protocol's dose requirement for every treated lesion, as BED with alpha/beta 10 Gy."""
+
+    min_bed10_gy: Optional[float] = None
+    max_bed10_gy: Optional[float] = None
+    location: str
+    note: str = ""
+
+
 class Pooled(Strict):
     """What a meta-analysis pools, as its source states it (an empty list: the source does not say)."""
 
@@ -371,6 +380,7 @@ class Study(Strict):
     population_bounds: list[Bound] = []
     core_domains: dict[CoreDomain, DomainCoverage] = {}
     pooled: Optional[Pooled] = None  # meta-analyses: the designs they pool, which set their level
+    dose_requirement: Optional[DoseRequirement] = None
     follow_up_months: Optional[float] = None
     discrepancies: list[Discrepancy] = []
     notes: str = ""

@@ -120,7 +120,8 @@ class ChecklistTree(QTreeWidget):
             top = QTreeWidgetItem([f"{m.study.short_name} — {DESIGN_LABEL[m.study.design]}, "
                                    + (f"n = {m.study.n}" if m.study.n else "n not given")])
             badge(top, 1, m.status)
-            top.setText(2, study_headline(m) + ("  · " + " · ".join(m.warnings) if m.warnings else ""))
+            notes = (*m.warnings, *(f"dose: {f}" for f in m.dose_flags))
+            top.setText(2, study_headline(m) + ("  · " + " · ".join(notes) if notes else ""))
             top.setText(3, m.study.source_citation)
             for c in m.criteria:
                 label = c.criterion.label + ("  [implied by study setting]" if c.criterion.from_list == "setting" else "")

@@ -343,8 +343,8 @@ class _Builder:
         n = f"n = {s.n}" + (" planned" if s.is_protocol else "") if s.n else "n not given"
         self.add(Heading(f"{self.cite(s)} — {STATUS_TEXT[m.status]}", 3),
                  Paragraph(f"{DESIGN_LABEL[s.design]} · {n} · {level_label(s)} · {s.setting}", "small"),
-                 Paragraph(f"{m.counts_text}." + (f" Uncertain — {m.uncertain_text}." if m.uncertain_text else ""),
-                           "small"))
+                 Paragraph(f"{m.counts_text}." + (f" Uncertain — {m.uncertain_text}." if m.uncertain_text else "")
+                           + "".join(f" Dose: {f}." for f in m.dose_flags), "small"))
         results = sorted(m.criteria, key=lambda c: CRITERION_ORDER[c.status])
         rows = tuple((STATUS_TEXT[c.status], c.criterion.label + ("" if c.criterion.from_list == "inclusion"
                                                                    else f" ({c.criterion.from_list})"),

@@ -225,3 +225,33 @@ def test_rows_never_merge_time_origins_or_units():
     # Choi 2024's ORR 75.8% is not k/40 (unit not stated): it never shares a row with Chen 2023 (sintilimab)
     rows = [row for row in regimens["sbrt_oligomet"].outcomes if row.endpoint == "ORR"]
     assert len(rows) == 2 and all(len({f.study.id for f in row.figures}) == 1 for row in rows)
+
+
+# --- planned dose against protocol dose ---------------------------------------------------------
+
+def test_14_oligoprogression_with_a_low_planned_bed_is_flagged_against_wang_2025():
+    # Wang 2025 requires BED >= 60 Gy (alpha/beta 10) to every oligoprogressive lesion (Study intervention,
+    # Dose/fractionation). 30 Gy in 5 fractions: 30 x (1 + 6/10) = 48 Gy; EQD2 = 48 / 1.2 = 40 Gy.
+    values = dict(ecog=0, age_years=60, first_line_therapy="both", months_stable_on_first_line=8,
+                  hbsag_positive=False, progressing_lesions=2, progressing_organs=1,
+                  metastatic_history="non_metastatic", months_since_diagnosis=14, rt_dose_gy=30, rt_fractions=5,
+                  **A5)
+    m = match_study_of("wang2025_oligoprogression", values)
+    assert len(m.dose_flags) == 1
+    assert "BED10 48.0 Gy" in m.dose_flags[0] and "EQD2 40.0 Gy" in m.dose_flags[0] and "60" in m.dose_flags[0]
+    # the flag informs; it does not decide eligibility
+    assert m.status == match_study_of("wang2025_oligoprogression", dict(values, rt_dose_gy=40)).status
+    # 40 Gy in 5: 40 x 1.8 = 72 Gy >= 60: no flag
+    assert match_study_of("wang2025_oligoprogression", dict(values, rt_dose_gy=40)).dose_flags == ()
+
+
+@pytest.mark.parametrize("dose, fractions, flagged", [
+    (40, 5, False),     # Sanuki 2025 gave 40 Gy in 5 (Kang 2026, Table 1): BED10 72 Gy
+    (30, 5, True),      # BED10 48 Gy, below 72
+    (60, 30, True),     # BED10 72 Gy but 30 fractions, not 5
+])
+def test_planned_course_against_the_study_schedule(dose, fractions, flagged):
+    m = match_study_of("sanuki2025_strsph", dict(rt_dose_gy=dose, rt_fractions=fractions))
+    assert bool(m.dose_flags) is flagged
+    if flagged:
+        assert f"{dose:g} Gy in {fractions}" in m.dose_flags[0] and "40 Gy in 5 fractions" in " ".join(m.dose_flags)
