@@ -1,11 +1,14 @@
-"""Open the app on an example case in a real window and save screenshots of its main views.
+"""Open the app on an example case in a real window and save a screenshot of every view.
 
-Run under a virtual screen:  xvfb-run -a -s "-screen 0 1920x1080x24" python scripts/screenshots.py OUTDIR
+Run under a virtual screen of the size to check (the file names carry the size):
+    xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots.py OUTDIR
+    xvfb-run -a -s "-screen 0 1280x720x24" python scripts/screenshots.py OUTDIR
+    xvfb-run -a -s "-screen 0 1920x1080x24" python scripts/screenshots.py OUTDIR
 
-Saves main_window.png, risk_curves.png, evidence_browser.png, presentation.png (title page),
-presentation_regimen.png, presentation_chart.png (a risk page with its chart), training.png (after a
-reveal). Each step runs after the previous one had time to paint; nothing is written to the user's
-settings or case store (both go to a temporary folder).
+Windows open at their first-launch size for that screen (as a new user would see them), with the
+app's style sheet. Saves: the clinic window with each regimen tab, the risk tab, the evidence browser,
+every presentation page, and the training window before and after a reveal. Nothing is written to
+the user's settings or case store (both go to a temporary folder).
 """
 from __future__ import annotations
 
@@ -17,13 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-STEP_MS = 900
-
-
-def grab(widget, path: Path) -> None:
-    QApplication.processEvents()
-    widget.screen().grabWindow(widget.winId()).save(str(path))
-    print(f"saved {path}")
+STEP_MS = 700
 
 
 def main() -> int:
@@ -36,80 +33,87 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     load_style(app)
+    screen = app.primaryScreen().size()
+    prefix = f"{screen.width()}x{screen.height()}"
     settings = QSettings(str(scratch / "settings.ini"), QSettings.IniFormat)
     window = create_window(str(cases_dir() / "example_nodal_disease.json"), settings)
-    window.resize(1900, 1040)
-    window.move(0, 0)
     window.show()
     views: dict[str, object] = {}
     steps = []
+
+    def grab(widget, name: str) -> None:
+        QApplication.processEvents()
+        path = out / f"{prefix}_{name}.png"
+        widget.screen().grabWindow(widget.winId()).save(str(path))
+        print(f"saved {path}")
 
     def step(fn):
         steps.append(fn)
         return fn
 
-    @step
-    def main_view():
-        grab(window, out / "main_window.png")
-        window.tabs.setCurrentWidget(window.risk)
+    detail = window.results.detail
+    for tab in range(detail.tabs.count()):
+        @step
+        def regimen_tab(tab=tab):
+            window.tabs.setCurrentWidget(window.results)
+            detail.tabs.setCurrentIndex(tab)
+            QTimer.singleShot(200, lambda: grab(window, f"main_{tab}_{detail.tabs.tabText(tab).split()[0].lower()}"))
 
     @step
     def risk_view():
+        window.tabs.setCurrentWidget(window.risk)
         window.controller.wait_for_workers(10000)
+
+    @step
+    def risk_shot():
         QApplication.processEvents()
-        grab(window, out / "risk_curves.png")
+        grab(window, "main_risk")
         window.tabs.setCurrentWidget(window.results)
 
     @step
     def open_evidence():
         views["evidence"] = browser = window.open_evidence_browser()
-        browser.resize(1800, 1000)
-        browser.move(40, 20)
         browser.select_study("yan2025_lnm")
 
     @step
     def evidence_shot():
-        grab(views["evidence"], out / "evidence_browser.png")
+        grab(views["evidence"], "evidence_browser")
         views["evidence"].close()
 
     @step
     def open_presentation():
         views["presentation"] = window.open_presentation()
 
-    @step
-    def presentation_title():
-        grab(views["presentation"], out / "presentation.png")
-        views["presentation"].next_page()
-
-    @step
-    def presentation_regimen():
+    def presentation_page(i: int):
         p = views["presentation"]
-        grab(p, out / "presentation_regimen.png")
-        p.go_to([page.kind for page in p.pages].index("risk"))
+        grab(p, f"presentation_{i + 1:02d}_{p.pages[i].kind}")
+        if i + 1 < p.page_count:
+            p.next_page()
+            steps.insert(steps.index(presentation_done), lambda: presentation_page(i + 1))
 
     @step
-    def presentation_chart():
-        p = views["presentation"]
-        grab(p, out / "presentation_chart.png")
-        p.go_to([page.kind for page in p.pages].index("sources"))
+    def presentation_first():
+        presentation_page(0)
 
     @step
-    def presentation_sources():
-        grab(views["presentation"], out / "presentation_sources.png")
+    def presentation_done():
         views["presentation"].close()
 
     @step
     def open_training():
         views["training"] = t = window.open_training()
-        t.resize(1800, 1000)
-        t.move(40, 20)
         t.case_list.setCurrentRow([c.file for c in t.cases].index("training_decompensated.json"))
+
+    @step
+    def training_question():
+        grab(views["training"], "training_question")
+        t = views["training"]
         t.set_answers({"palliative_rt", "rt_tki"}, "intermediate")
         t.reveal()
 
     @step
     def training_shot():
-        grab(views["training"], out / "training.png")
+        grab(views["training"], "training_revealed")
         views["training"].close()
 
     def run(i=0):

@@ -1,13 +1,24 @@
-"""matplotlib canvases embedded in Qt; the drawing itself is shared with the PDF report."""
+"""matplotlib canvases embedded in Qt; the drawing itself is shared with the PDF report.
+
+Chart text follows the app's zoom: after each drawing every text is scaled by the zoom level, and a
+change of the application font redraws at the new scale.
+"""
 from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from matplotlib.text import Text
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QWidget
 
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.uncertainty import Band
+from hccdecide.gui import zoom
 from hccdecide.report.charts import plot_forest, plot_survival
+
+CHART_MIN_HEIGHT = 240  # px: below ~220 constrained layout squeezes the axes to nothing
+CHART_MIN_WIDTH = 200
+SIDE_BY_SIDE_MIN_WIDTH = 640  # px at zoom 1: narrower, the forest plot goes under the curve
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -15,6 +26,19 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.figure = Figure(figsize=(width, height), layout="constrained")
         super().__init__(self.figure)
         self.ax = self.figure.add_subplot()
+        self.setMinimumSize(CHART_MIN_WIDTH, CHART_MIN_HEIGHT)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self._base_sizes: dict[int, float] = {}
+
+    def remember_text_sizes(self) -> None:
+        """Record each text's size as drawn at zoom 1, before scaling."""
+        self._base_sizes = {id(t): float(t.get_fontsize()) for t in self.figure.findobj(Text)}
+
+    def scale_text(self, scale: float) -> None:
+        for text in self.figure.findobj(Text):
+            base = self._base_sizes.get(id(text))
+            if base is not None:
+                text.set_fontsize(base * scale)
 
 
 def _undo_collapse(ax) -> None:
@@ -31,7 +55,7 @@ class ChartPair(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        self.box = layout = QBoxLayout(QBoxLayout.LeftToRight, self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.survival = ChartCanvas()
         self.survival.setObjectName("survivalChart")
@@ -39,13 +63,58 @@ class ChartPair(QWidget):
         self.forest.setObjectName("forestChart")
         layout.addWidget(self.survival, 3)
         layout.addWidget(self.forest, 2)
+        self.scale = 1.0
+        self.draw_count = 0  # how often the charts were drawn (tests: hidden charts never redraw)
+        self._curve: tuple | None = ()  # what is drawn now; () = nothing yet
+        self._band: tuple | None = None
 
     def draw(self, curve: CurveEstimate | None, band: Band | None) -> None:
+        """Draw ``curve`` with ``band``; an unchanged curve is not drawn again (an edit of a value the
+        model does not use, or the same curve while its new band is still computing keeps the old band)."""
+        key = _curve_key(curve)
+        if key == self._curve and (band is None or _band_key(band) == self._band):
+            return
+        self._curve, self._band = key, _band_key(band)
         for canvas in (self.survival, self.forest):
             canvas.ax.clear()
             _undo_collapse(canvas.ax)
         if curve is not None:
             plot_survival(self.survival.ax, curve, band)
             plot_forest(self.forest.ax, curve)
-        self.survival.draw_idle()
-        self.forest.draw_idle()
+        self.scale = zoom.current_scale()
+        for canvas in (self.survival, self.forest):
+            canvas.remember_text_sizes()
+            canvas.scale_text(self.scale)
+            canvas.draw_idle()
+        self.draw_count += 1
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side by side when wide enough for both at the current zoom, else one above the other."""
+        wide = self.width() >= SIDE_BY_SIDE_MIN_WIDTH * zoom.current_scale()
+        direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange and abs(zoom.current_scale() - self.scale) > 1e-6:
+            self.scale = zoom.current_scale()
+            self._arrange()
+            for canvas in (self.survival, self.forest):
+                canvas.scale_text(self.scale)
+                canvas.draw_idle()
+
+
+def _curve_key(curve: CurveEstimate | None) -> tuple | None:
+    if curve is None:
+        return None
+    return (curve.study.id, curve.model.id, curve.stage, tuple(s.present for s in curve.states),
+            curve.survival.tobytes(), curve.envelope[0].tobytes(), curve.envelope[1].tobytes())
+
+
+def _band_key(band: Band | None) -> tuple | None:
+    return None if band is None else (band.lower.tobytes(), band.upper.tobytes())

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
                                QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from hccdecide.engine.levels import DESIGN_LABEL, evidence_level
 from hccdecide.evidence.library import Library
 from hccdecide.evidence.schema import Study
+from hccdecide.gui import screen_fit
 from hccdecide.gui.evidence_html import study_html
 
 COLUMNS = ("Study", "Year", "Design", "Level", "n", "⚠", "Regimens", "ID")
@@ -116,12 +117,15 @@ class EvidenceBrowser(QDialog):
         self.header.setObjectName("evidenceHeader")
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.header.setToolTip(f"SHA-256 {library.digest}")  # 64 digits in one line would widen the window
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("evidenceFilter")
         self.filter_edit.setPlaceholderText("Filter: author, id, design, setting…")
         self.filter_edit.setClearButtonEnabled(True)
         self.regimen_box = QComboBox()
         self.regimen_box.setObjectName("evidenceRegimen")
+        self.regimen_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.regimen_box.setMinimumContentsLength(14)
         self.regimen_box.addItem(ALL_REGIMENS, None)
         for key, info in library.regimens.items():
             self.regimen_box.addItem(info.name, key)
@@ -140,6 +144,7 @@ class EvidenceBrowser(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(REGIMEN_COLUMN, QHeaderView.Interactive)  # long: elided, full text in tooltip
         header.resizeSection(REGIMEN_COLUMN, 260)
+        self.table.setColumnHidden(ID_COLUMN, True)  # an internal key; the filter still finds it
         self.table.setTextElideMode(Qt.ElideRight)
         self.table.setWordWrap(False)
         self.table.sortByColumn(0, Qt.AscendingOrder)
@@ -151,7 +156,7 @@ class EvidenceBrowser(QDialog):
         self.regimen_box.currentIndexChanged.connect(
             lambda _i: self._apply(lambda: self.proxy.set_regimen(self.regimen_box.currentData())))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur))
-        self.resize(1500, 900)
+        screen_fit.fit_window(self, QSize(1500, 900))
         self._update_count()
         self.table.selectRow(0)
 
@@ -168,7 +173,7 @@ class EvidenceBrowser(QDialog):
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
         split.addWidget(self.detail)
-        split.setSizes([820, 680])
+        split.setSizes([int(0.55 * self.width()), int(0.45 * self.width())])
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)
@@ -178,7 +183,7 @@ class EvidenceBrowser(QDialog):
         skipped = "".join(f"<br><span style='color:#b91c1c'>⚠ Skipped user evidence file: {escape(str(p))}</span>"
                           for p in lib.problems)
         return (f"<b>Evidence library {escape(lib.version)}</b> · {len(lib.studies)} studies · "
-                f"SHA-256 <code>{lib.digest}</code>{skipped}")
+                f"digest <code>{lib.short_digest}</code>{skipped}")
 
     # -- reactions ----------------------------------------------------------------------------
     def _filter_changed(self, text: str) -> None:

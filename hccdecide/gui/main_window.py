@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QFileDialog, QFrame, QLabel, QLineEdit, QMainWindow,
+                               QPlainTextEdit, QScrollArea, QSplitter, QTabWidget, QTextEdit, QVBoxLayout, QWidget)
 
 from hccdecide import atomic_file
 from hccdecide.atomic_file import write_atomically
@@ -15,7 +16,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
-from hccdecide.gui import dialogs, pdf_export
+from hccdecide.gui import dialogs, pdf_export, screen_fit, zoom
 from hccdecide.gui.controller import CaseController
 from hccdecide.gui.derived_text import derived_texts
 from hccdecide.gui.patient_form import ALT_UNIT, PatientForm
@@ -28,7 +29,8 @@ from hccdecide.gui.summary_panel import SummaryPanel, focus_field
 from hccdecide.patient import Patient
 
 APP_TITLE = "hccdecide"
-BASE_POINT_SIZE = 10
+PREFERRED_SIZE = QSize(1500, 950)
+FORM_SHARE = 0.42  # of the window width, for the form on first launch
 JSON_FILTER = "Case files (*.json)"
 
 
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         self.conflicts.hide()
         column.addWidget(self.conflicts)
         column.addWidget(self.summary)
-        self.tabs = QTabWidget()
+        self.tabs = ResultTabs()
         self.tabs.setObjectName("resultTabs")
         self.tabs.addTab(self.results, "Regimens")
         self.tabs.addTab(self.risk, "Risk and outcome curves")
@@ -82,7 +84,7 @@ class MainWindow(QMainWindow):
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 3)
-        self.split.setSizes([620, 880])
+        self.split.setChildrenCollapsible(False)
         self.setCentralWidget(self.split)
         lib = self.library
         self.evidence_label = QLabel(f"Evidence {lib.version} · {len(lib.studies)} studies · digest {lib.short_digest}")
@@ -94,7 +96,11 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            keys = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
+            # the same key twice (Ctrl++ is also the platform's ZoomIn) would make the shortcut ambiguous
+            sequences = {QKeySequence(k).toString(): QKeySequence(k) for k in keys}
+            action.setShortcuts(list(sequences.values()))
+            action.setShortcutContext(Qt.ApplicationShortcut)  # from any field and any hccdecide window
         action.triggered.connect(lambda _checked=False: slot())
         if menu is not None:
             menu.addAction(action)
@@ -134,9 +140,11 @@ class MainWindow(QMainWindow):
         self._action("&Copy to clinical note", lambda: self.summary.copy_note(False), "Ctrl+Shift+C", e)
         self._action("Copy to clinical note with case &label", lambda: self.summary.copy_note(True), None, e)
         v.addSeparator()
-        self._action("Zoom &in", lambda: self.zoom(1.1), QKeySequence.ZoomIn, v)
-        self._action("Zoom &out", lambda: self.zoom(1 / 1.1), QKeySequence.ZoomOut, v)
+        self._action("Zoom &in", lambda: self.zoom(zoom.STEP), ["Ctrl++", "Ctrl+=", QKeySequence.ZoomIn], v)
+        self._action("Zoom &out", lambda: self.zoom(1 / zoom.STEP), ["Ctrl+-", QKeySequence.ZoomOut], v)
         self._action("&Reset zoom", lambda: self._apply_font_scale(1.0), "Ctrl+0", v)
+        self._shortcut_keys = {k.toString() for a in self.actions() for k in a.shortcuts()}
+        QApplication.instance().installEventFilter(self)
 
     def _connect(self) -> None:
         c = self.controller
@@ -157,15 +165,22 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         for key in ALT_UNIT:
             self.form.editor(key).set_unit_index(self.app_settings.unit_index(key))
-        geometry = self.app_settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1500, 950)
+        restored = screen_fit.restore_or_fit(self, self.app_settings.geometry(), PREFERRED_SIZE)
         state = self.app_settings.window_state()
-        if state is not None:
-            self.split.restoreState(state)
+        if not (restored and state is not None and self.split.restoreState(state)):
+            self._default_split()
         self._apply_font_scale(self.app_settings.font_scale)
         self.private_exports_action.setChecked(self.app_settings.private_exports)
         atomic_file.set_private_exports(self.app_settings.private_exports)
+
+    def fit_to_screen(self) -> None:
+        """Size the window afresh for the screen it is on (first-launch size, default split)."""
+        screen_fit.fit_window(self, PREFERRED_SIZE)
+        self._default_split()
+
+    def _default_split(self) -> None:
+        width = self.width()
+        self.split.setSizes([int(FORM_SHARE * width), width - int(FORM_SHARE * width)])
 
     # -- reactions -------------------------------------------------------------------------
     def _patient_changed(self, patient: Patient) -> None:
@@ -413,11 +428,36 @@ class MainWindow(QMainWindow):
         self._apply_font_scale(self.app_settings.font_scale * factor)
 
     def _apply_font_scale(self, scale: float) -> None:
-        scale = min(2.5, max(0.7, scale))
-        self.app_settings.font_scale = scale
-        font = self.font()
-        font.setPointSizeF(BASE_POINT_SIZE * scale)
-        self.setFont(font)
+        self.app_settings.font_scale = zoom.apply_scale(scale)
+
+    # -- shortcuts from text fields -----------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # A text field claims Ctrl+E, Ctrl+N, Ctrl+P… for its own editing keys; the app's shortcuts
+        # must win there, because the cursor is usually in a field.
+        if (event.type() == QEvent.ShortcutOverride and isinstance(watched, TEXT_FIELDS)
+                and event.modifiers() & (Qt.ControlModifier | Qt.AltModifier)
+                and _key_text(event) in self._shortcut_keys):
+            return True  # not accepted: the shortcut fires
+        return super().eventFilter(watched, event)
+
+
+TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
+
+
+def _key_text(event) -> str:
+    return QKeySequence(event.keyCombination()).toString()
+
+
+class ResultTabs(QTabWidget):
+    """The result tabs; setCurrentWidget also finds a page that sits inside a scroll area."""
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt override
+        for i in range(self.count()):
+            page = self.widget(i)
+            if page is widget or (isinstance(page, QScrollArea) and page.widget() is widget):
+                self.setCurrentIndex(i)
+                return
+        super().setCurrentWidget(widget)
 
 
 def _bring_up(window: QWidget) -> QWidget:

@@ -106,6 +106,8 @@ class FieldEditor(QWidget):
             item.setToolTip(station.note or station.label)
             lst.addItem(item)
         lst.setMaximumHeight(150)
+        lst.setWordWrap(True)  # long station names wrap in a narrow pane instead of scrolling sideways
+        lst.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         lst.itemChanged.connect(lambda _item: self._commit(self._checked_stations() or None))
         return lst
 

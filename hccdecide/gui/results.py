@@ -14,6 +14,7 @@ from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CO
                                        StudyMatch)
 from hccdecide.engine.outcome_text import estimate_text, range_text
 from hccdecide.engine.regimens import ENDPOINT_LABEL, RegimenResult
+from hccdecide.gui.columns import fit_columns
 from hccdecide.variables import VARIABLES
 
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
@@ -61,6 +62,7 @@ class RegimenList(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.header().setSectionResizeMode(1, QHeaderView.Stretch)
         self.header().setStretchLastSection(False)
+        fit_columns(self, {1: 1})
         self.regimens: tuple[RegimenResult, ...] = ()
         self.currentItemChanged.connect(self._changed)
 
@@ -111,6 +113,7 @@ class ChecklistTree(QTreeWidget):
         self.setHeaderLabels(["Study / criterion", "Status", "Reason", "Source"])
         self.setWordWrap(True)
         self.header().setSectionResizeMode(2, QHeaderView.Stretch)
+        fit_columns(self, {0: 3, 2: 3, 3: 1.2}, wrap={0, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
         self.clear()
@@ -148,6 +151,7 @@ class OutcomeTree(QTreeWidget):
         self.setObjectName("outcomes")
         self.setHeaderLabels(["Outcome", "Range / value", "Study · arm", "Source"])
         self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+        fit_columns(self, {0: 2, 1: 2, 2: 2, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
         self.clear()
@@ -188,6 +192,7 @@ class BenefitTree(QTreeWidget):
         self.setObjectName("benefit")
         self.setHeaderLabels(["Comparison", "Effect", "Control arm reference", "Source"])
         self.header().setSectionResizeMode(2, QHeaderView.Stretch)
+        fit_columns(self, {0: 3, 1: 2, 2: 3, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
         self.clear()
@@ -218,6 +223,7 @@ class ToxicityTree(QTreeWidget):
         self.setObjectName("toxicity")
         self.setHeaderLabels(["Study · arm", "Event", "Grade ≥ 3", "Source"])
         self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+        fit_columns(self, {0: 2, 1: 2, 3: 1.5}, wrap={0, 1})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
         self.clear()

@@ -15,6 +15,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
 from hccdecide.engine.reported import ANALYSIS_LABEL
 from hccdecide.engine.uncertainty import Band
+from hccdecide.gui.columns import fit_columns
 from hccdecide.gui.results import STATUS_COLOUR
 
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
@@ -111,6 +112,7 @@ class FactorTable(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setHeaderLabels(["Factor (comparison level)", "Patient", "HR (95% CI)", "p", "Timing", "Use"])
         self.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        fit_columns(self, {0: 3, 5: 1.5})
 
     def show_curve(self, c: CurveEstimate | None) -> None:
         self.clear()
@@ -141,6 +143,7 @@ class ReportedTree(QTreeWidget):
         self.setObjectName("reportedTree")
         self.setHeaderLabels(["Study · analysis · factor", "Patient", "Figure", "Source"])
         self.header().setSectionResizeMode(3, QHeaderView.Stretch)
+        fit_columns(self, {0: 3, 2: 2, 3: 1.5}, wrap={0, 2})
 
     def show_assessment(self, a: Assessment) -> None:
         self.clear()
@@ -187,6 +190,8 @@ class RiskPanel(QWidget):
         top.addWidget(QLabel("Model:"))
         self.model_box = QComboBox()
         self.model_box.setObjectName("modelBox")
+        self.model_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.model_box.setMinimumContentsLength(20)  # long model names must not widen the pane
         self.model_box.currentIndexChanged.connect(self._refresh_curve)
         top.addWidget(self.model_box, 1)
         self.apply_all = QCheckBox("Apply every factor (sensitivity)")
@@ -237,6 +242,7 @@ class RiskPanel(QWidget):
         scroll = QScrollArea()  # text, chart and tables scroll together when the window is short
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # never sideways at 1366×768
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
@@ -351,9 +357,10 @@ class RiskPanel(QWidget):
         return self._charts
 
     def _draw(self, c: CurveEstimate | None, band: Band | None) -> None:
+        # Hidden charts never draw: showEvent draws the current curve when the tab is shown.
         if c is None and self._charts is None:
             return
-        if self.isVisible() or self._charts is not None:
+        if self.isVisible():
             self._ensure_charts().draw(c, band)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override

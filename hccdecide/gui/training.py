@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSplitter,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -18,6 +18,7 @@ from hccdecide.engine.training import (NOT_APPLICABLE, STRATA, STRATUM_STUDY, Tr
                                        compare, training_cases)
 from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
+from hccdecide.gui import screen_fit
 from hccdecide.gui.training_feedback import case_values_html, feedback_html
 from hccdecide.patient import Patient
 
@@ -60,7 +61,7 @@ class TrainingDialog(QDialog):
         self.reveal_button.clicked.connect(self.reveal)
         self.reset_button.clicked.connect(self.reset_answers)
         self.open_button.clicked.connect(lambda: self.patient and self.open_in_main.emit(self.patient))
-        self.resize(1500, 900)
+        screen_fit.fit_window(self, QSize(1500, 900))
         if self.cases:
             self.case_list.setCurrentRow(0)
 

@@ -1,6 +1,9 @@
 """pytest-qt fixtures: an offscreen Qt, isolated settings and case store, and answered questions.
 
-QT_QPA_PLATFORM is set before anything imports Qt so the suite runs without a screen. Every question
+QT_QPA_PLATFORM is set before anything imports Qt so the suite runs without a screen; the offscreen
+platform is given three screens (screens.json): a 1920×1080 desktop (primary), a 1366×768 laptop and
+a 1280×720 projector, so tests can put a window on the screens people actually have. The app's own
+style sheet is loaded, as the app loads it, and the zoom is reset after every test. Every question
 the app would ask (``dialogs.ask``) fails the test unless the test answers it, so no modal dialog can
 ever block the run; messages (``dialogs.inform``) are recorded for the test to read.
 """
@@ -8,18 +11,32 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from pathlib import Path  # noqa: E402
+
+SCREENS_CONFIG = Path(__file__).with_name("screens.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS_CONFIG}"
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox  # noqa: E402
 
-from hccdecide.gui import dialogs  # noqa: E402
+from hccdecide.gui import dialogs, zoom  # noqa: E402
+from hccdecide.gui.app import load_style  # noqa: E402
 from hccdecide.gui.main_window import MainWindow  # noqa: E402
 from hccdecide.patient import Patient  # noqa: E402
 from hccdecide.paths import cases_dir  # noqa: E402
+from screen_sizes import screen_sized  # noqa: E402
 
 EXAMPLE = cases_dir() / "example_nodal_disease.json"
+
+
+@pytest.fixture(autouse=True)
+def app_style(qapp):
+    """The app's real style sheet, as the app loads it; the zoom back at 1 after each test."""
+    load_style(qapp)
+    yield
+    zoom.reset_application_font()
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +117,19 @@ def make_window(qtbot, library, settings, messages):
         qtbot.waitExposed(w)
         return w
     return _make
+
+
+@pytest.fixture
+def window_on(make_window):
+    """window_on((1366, 768)): the main window on the example case, sized as a first launch on that screen."""
+    def _on(size, case=EXAMPLE) -> MainWindow:
+        w = make_window(case)
+        screen = screen_sized(*size)
+        w.setScreen(screen)
+        w.fit_to_screen()
+        QApplication.processEvents()
+        return w
+    return _on
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ def test_lists_every_study_with_version_and_digest(qtbot, window):
     lib = window.library
     assert b.model.rowCount() == len(lib.studies) == b.proxy.rowCount()
     assert sorted(b.visible_ids()) == sorted(s.id for s in lib.studies)
-    assert lib.version in b.header.text() and lib.digest in b.header.text()
+    assert lib.version in b.header.text() and lib.short_digest in b.header.text()
+    assert lib.digest in b.header.toolTip()
     assert f"{len(lib.studies)} of {len(lib.studies)} studies" == b.count.text()
 
 
