@@ -21,6 +21,7 @@ class WrappingDelegate(QStyledItemDelegate):
     def __init__(self, tree: QTreeView, wrap: set[int]):
         super().__init__(tree)
         self.tree, self.wrap = tree, wrap
+        self._heights: dict[tuple, int] = {}  # (text, width, font) -> wrapped height: edits repeat texts
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
         hint = super().sizeHint(option, index)
@@ -40,8 +41,14 @@ class WrappingDelegate(QStyledItemDelegate):
                 depth, parent = depth + 1, parent.parent()
             width -= self.tree.indentation() * (depth + (1 if self.tree.rootIsDecorated() else 0))
         width = max(20, width - 2 * self.PADDING - 6)
-        bounds = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000), Qt.TextWordWrap, str(text))
-        return QSize(hint.width(), max(hint.height(), bounds.height() + self.PADDING))
+        key = (text, width, font.key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 5000:
+                self._heights.clear()
+            bounds = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000), Qt.TextWordWrap, str(text))
+            height = self._heights[key] = bounds.height() + self.PADDING
+        return QSize(hint.width(), max(hint.height(), height))
 
     def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 - Qt override
         """A cut cell shows its full text on hover (cells with their own tooltip keep theirs)."""

@@ -3,12 +3,13 @@ the case files, the case store, the PDF report, presentation mode, the evidence 
 """
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QFileDialog, QFrame, QLabel, QLineEdit, QMainWindow,
-                               QPlainTextEdit, QScrollArea, QSplitter, QTabWidget, QTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from hccdecide import atomic_file
 from hccdecide.atomic_file import write_atomically
@@ -16,7 +17,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
-from hccdecide.gui import dialogs, pdf_export, screen_fit, zoom
+from hccdecide.gui import dialogs, guarded_widgets, pdf_export, screen_fit, zoom
 from hccdecide.gui.controller import CaseController
 from hccdecide.gui.derived_text import derived_texts
 from hccdecide.gui.patient_form import ALT_UNIT, PatientForm
@@ -73,6 +74,11 @@ class MainWindow(QMainWindow):
         self.conflicts.hide()
         column.addWidget(self.conflicts)
         column.addWidget(self.summary)
+        self.ignored = QLabel()
+        self.ignored.setObjectName("ignoredFields")
+        self.ignored.setWordWrap(True)
+        self.ignored.hide()
+        column.addWidget(self.ignored)
         self.tabs = ResultTabs()
         self.tabs.setObjectName("resultTabs")
         self.tabs.addTab(self.results, "Regimens")
@@ -143,13 +149,13 @@ class MainWindow(QMainWindow):
         self._action("Zoom &in", lambda: self.zoom(zoom.STEP), ["Ctrl++", "Ctrl+=", QKeySequence.ZoomIn], v)
         self._action("Zoom &out", lambda: self.zoom(1 / zoom.STEP), ["Ctrl+-", QKeySequence.ZoomOut], v)
         self._action("&Reset zoom", lambda: self._apply_font_scale(1.0), "Ctrl+0", v)
-        self._shortcut_keys = {k.toString() for a in self.actions() for k in a.shortcuts()}
-        QApplication.instance().installEventFilter(self)
+        guarded_widgets.register_shortcuts(k for a in self.actions() for k in a.shortcuts())
 
     def _connect(self) -> None:
         c = self.controller
         self.form.value_committed.connect(c.set_value)
         self.form.unit_changed.connect(self.app_settings.set_unit_index)
+        self.form.invalid_changed.connect(self._show_ignored)
         c.patient_changed.connect(self._patient_changed)
         c.assessment_changed.connect(self._assessment_changed)
         c.bands_started.connect(self.risk.bands_started)
@@ -219,6 +225,13 @@ class MainWindow(QMainWindow):
 
         a = self.summary.assessment
         self.icon_arrays.show_icons(glance_icons(a, glance, self.summary.bands))
+
+    def _show_ignored(self, invalid: dict[str, str]) -> None:
+        """Fields whose text the case ignores (it keeps their last valid value), in clinical words."""
+        lines = [f"⚠ {escape(label, quote=False)} ignored: {escape(message, quote=False)}"
+                 for label, message in invalid.items()]
+        self.ignored.setText("<br>".join(lines))
+        self.ignored.setVisible(bool(lines))
 
     def _update_title(self) -> None:
         c = self.controller
@@ -361,9 +374,19 @@ class MainWindow(QMainWindow):
         return True
 
     def confirm_discard(self) -> bool:
+        self.form.commit_pending()  # a value still being typed is part of the case
+        invalid = self.form.invalid_fields()
+        ignored = "".join(f"\n• {label}: {message}" for label, message in invalid.items())
         if not self.controller.dirty:
-            return True
+            if not invalid:
+                return True
+            answer = dialogs.ask(self, "Entries not accepted",
+                                 f"These entries cannot be accepted and are not part of the case:{ignored}\n\n"
+                                 "Leave them anyway?", ("discard", "cancel"))
+            return answer == "discard"
         question = "The current case has unsaved changes. Save them first?"
+        if ignored:
+            question += f"\n\nThese entries cannot be accepted and would not be saved:{ignored}"
         for _attempt in range(3):
             answer = dialogs.ask(self, "Unsaved changes", question, ("save", "discard", "cancel"))
             if answer != "save":
@@ -430,22 +453,6 @@ class MainWindow(QMainWindow):
     def _apply_font_scale(self, scale: float) -> None:
         self.app_settings.font_scale = zoom.apply_scale(scale)
 
-    # -- shortcuts from text fields -----------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        # A text field claims Ctrl+E, Ctrl+N, Ctrl+P… for its own editing keys; the app's shortcuts
-        # must win there, because the cursor is usually in a field.
-        if (event.type() == QEvent.ShortcutOverride and isinstance(watched, TEXT_FIELDS)
-                and event.modifiers() & (Qt.ControlModifier | Qt.AltModifier)
-                and _key_text(event) in self._shortcut_keys):
-            return True  # not accepted: the shortcut fires
-        return super().eventFilter(watched, event)
-
-
-TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
-
-
-def _key_text(event) -> str:
-    return QKeySequence(event.keyCombination()).toString()
 
 
 class ResultTabs(QTabWidget):

@@ -1,20 +1,24 @@
 """The patient form: one editor per field of the patient table, grouped as a clinician thinks.
 
-Typing updates the case at once (no "calculate" button). Text that cannot be accepted stays in the
-field with a message under it naming the value and what is accepted; the case keeps its last valid
-value, so nothing is lost and nothing is coerced. Derived values are shown live in each group.
+A value reaches the case when its entry is complete: on leaving the field (Tab, Enter, a click
+elsewhere) or after a short pause in typing, never from a partial keystroke ("45" never passes
+through 4). Text that cannot be accepted stays in the field with a message under it in clinical
+words (label, unit, range; the other unit when the value fits that one); the case keeps its last
+valid value and the results side lists the field as ignored. Derived values are shown in each group.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QScrollArea, QVBoxLayout, QWidget)
 
 from hccdecide.clinical.nodes import station_table
 from hccdecide.errors import PatientError
 from hccdecide.gui.derived_text import DERIVED_BY_GROUP
+from hccdecide.gui.field_messages import field_message
+from hccdecide.gui.guarded_widgets import FieldLineEdit, StillComboBox
 from hccdecide.patient import (ALT_UNITS, BOOLEAN, CHOICE, FIELDS, GROUPS, INTEGER, NUMBER, TEXT, TEXT_LIST, FieldSpec,
                                Patient, parse_text)
 
@@ -24,6 +28,8 @@ ALT_UNIT = {"bilirubin_umol_l": ("mg/dL", 17.104), "albumin_g_l": ("g/dL", 10.0)
 TWO_COLUMN_MIN_WIDTH = 720  # px of viewport: two label/editor pairs of ~360 px side by side
 MAX_COLUMNS = 2
 LABEL_MIN_WIDTH = 120
+PAUSE_MS = 700  # a pause in typing this long ends the entry (Tab or Enter end it at once)
+_NOTHING = object()  # no typed value waiting to be committed
 
 
 def _choice_text(value: str) -> str:
@@ -35,12 +41,18 @@ class FieldEditor(QWidget):
 
     committed = Signal(str, object)
     unit_changed = Signal(str, int)
+    validity_changed = Signal(str, str)  # key, message ("" = valid)
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None):
         super().__init__(parent)
         self.spec = spec
         self.factor = 1.0
         self.value: Any = None  # last value shown or accepted, in the canonical unit
+        self._pending: Any = _NOTHING  # a valid typed value not yet committed
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self.commit_pending)
         self._build()
         self.setFocusProxy(self.editor)
 
@@ -57,7 +69,7 @@ class FieldEditor(QWidget):
         row.addWidget(self.editor, 1)
         self.unit_box = None
         if self.spec.key in ALT_UNIT:
-            self.unit_box = QComboBox()
+            self.unit_box = StillComboBox()
             self.unit_box.setObjectName(f"unit_{self.spec.key}")
             self.unit_box.addItems([self.spec.unit, ALT_UNIT[self.spec.key][0]])
             self.unit_box.currentIndexChanged.connect(self._unit_changed)
@@ -74,13 +86,14 @@ class FieldEditor(QWidget):
         layout.addWidget(self.error)
 
     def _tooltip(self) -> str:
-        text = f"{self.spec.label} ({self.spec.key}) — accepts {self.spec.accepted()}"
+        accepted = self.spec.accepted().replace(", or null for unknown", "; empty = unknown")
+        text = f"{self.spec.label} — accepts {accepted}"
         return text + (f"\n{self.spec.help}" if self.spec.help else "")
 
     def _make_editor(self) -> QWidget:
         kind = self.spec.kind
         if kind in (BOOLEAN, CHOICE):
-            box = QComboBox()
+            box = StillComboBox()
             box.addItem(UNKNOWN_TEXT, None)
             options = [(True, "yes"), (False, "no")] if kind == BOOLEAN else [
                 (c, _choice_text(c)) for c in self.spec.choices]
@@ -90,10 +103,11 @@ class FieldEditor(QWidget):
             return box
         if kind == TEXT_LIST:
             return self._make_station_list()
-        edit = QLineEdit()
+        edit = FieldLineEdit()
         edit.setClearButtonEnabled(True)
         edit.setPlaceholderText("unknown")
         edit.textEdited.connect(self._text_edited)
+        edit.editingFinished.connect(self.commit_pending)
         return edit
 
     def _make_station_list(self) -> QListWidget:
@@ -118,13 +132,38 @@ class FieldEditor(QWidget):
                 if lst.item(i).checkState() == Qt.Checked]
 
     def _text_edited(self, text: str) -> None:
+        """Check the text as typed; a valid value waits for the end of the entry."""
         try:
             value = self._parse(text)
         except PatientError as err:
-            self.show_error(str(err))
+            self._pending = _NOTHING
+            self._pause.stop()
+            self.show_error(self._message(text, err))
             return
         self.show_error("")
-        self._commit(value)
+        self._pending = value
+        self._pause.start()
+
+    def commit_pending(self) -> None:
+        """End the entry: a valid typed value reaches the case now."""
+        self._pause.stop()
+        if self._pending is not _NOTHING:
+            value, self._pending = self._pending, _NOTHING
+            if value != self.value:
+                self._commit(value)
+
+    @property
+    def has_pending(self) -> bool:
+        return self._pending is not _NOTHING
+
+    def _message(self, text: str, err: PatientError) -> str:
+        unit = self.unit_box.currentText() if self.unit_box is not None else None
+        return field_message(self.spec, text, self.factor, unit, ALT_UNIT.get(self.spec.key), err.accepted)
+
+    @property
+    def invalid_message(self) -> str:
+        """What is wrong with the text in the field ("" when it is valid)."""
+        return self.error.text() if self.editor.property("invalid") else ""
 
     def _parse(self, text: str) -> Any:
         if self.factor == 1.0 or text.strip() == "":
@@ -144,6 +183,7 @@ class FieldEditor(QWidget):
         self.factor = self._factor_for(index)
         self.unit_changed.emit(self.spec.key, index)
         self._text_edited(self.editor.text())  # re-read what is typed in the new unit
+        self.commit_pending()
 
     def set_unit_index(self, index: int) -> None:
         """Choose the unit without re-reading the text (restoring the user's preferred unit)."""
@@ -162,15 +202,20 @@ class FieldEditor(QWidget):
         self.committed.emit(self.spec.key, value)
 
     def show_error(self, message: str) -> None:
+        was = self.invalid_message
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.editor.setProperty("invalid", bool(message))
         self.editor.style().unpolish(self.editor)
         self.editor.style().polish(self.editor)
+        if message != was:
+            self.validity_changed.emit(self.spec.key, message)
 
     def set_value(self, value: Any) -> None:
         """Show ``value`` without emitting (the caller blocks signals)."""
         self.value = value
+        self._pending = _NOTHING
+        self._pause.stop()
         kind = self.spec.kind
         if kind in (BOOLEAN, CHOICE):
             box: QComboBox = self.editor  # type: ignore[assignment]
@@ -201,6 +246,7 @@ class PatientForm(QScrollArea):
 
     value_committed = Signal(str, object)
     unit_changed = Signal(str, int)  # field key, unit index (0 = canonical)
+    invalid_changed = Signal(dict)  # {field label: message} of every field whose text is ignored
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -232,6 +278,7 @@ class PatientForm(QScrollArea):
             editor = FieldEditor(spec)
             editor.committed.connect(self._on_committed)
             editor.unit_changed.connect(self.unit_changed)
+            editor.validity_changed.connect(lambda _k, _m: self.invalid_changed.emit(self.invalid_fields()))
             label = QLabel(spec.label)
             label.setBuddy(editor.editor)
             label.setWordWrap(True)
@@ -302,6 +349,16 @@ class PatientForm(QScrollArea):
     def show_derived(self, texts: dict[str, str]) -> None:
         for group, label in self.derived_labels.items():
             label.setText(texts.get(group, ""))
+
+    def invalid_fields(self) -> dict[str, str]:
+        """{label: message} of every field whose text cannot be accepted (the case ignores it)."""
+        return {e.spec.label: e.invalid_message for e in self.editors.values() if e.invalid_message}
+
+    def commit_pending(self) -> None:
+        """End every entry still being typed (before saving, closing or reading the case)."""
+        for editor in self.editors.values():
+            if editor.has_pending:
+                editor.commit_pending()
 
     def editor(self, key: str) -> FieldEditor:
         return self.editors[key]

@@ -21,7 +21,6 @@ STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c
                  MET: "#15803d", NOT_MET: "#b91c1c", UNKNOWN: "#b45309", TO_CONFIRM: "#1d4ed8"}
 STATUS_TEXT = {ELIGIBLE: "ELIGIBLE", UNCERTAIN: "UNCERTAIN", INELIGIBLE: "INELIGIBLE",
                MET: "✓ met", NOT_MET: "✗ not met", UNKNOWN: "? unknown", TO_CONFIRM: "☐ to confirm"}
-CRITERION_COLUMN_CHARS = 60  # widest criterion column, in average characters
 
 
 def badge(item: QTreeWidgetItem, column: int, status: str) -> None:
@@ -89,8 +88,7 @@ class RegimenList(QTreeWidget):
             item.setText(3, f"{len(r.matches)} ({counts[ELIGIBLE]}✓ {counts[UNCERTAIN]}? {counts[INELIGIBLE]}✗)")
             item.setData(0, Qt.UserRole, r.info.key)
             self.addTopLevelItem(item)
-        for col in (0, 2, 3):
-            self.resizeColumnToContents(col)
+        # column widths: gui/columns.py fits them to the pane
         self.blockSignals(False)
         keys = [r.info.key for r in regimens]
         self.setCurrentItem(self.topLevelItem(keys.index(selected) if selected in keys else 0))
@@ -137,10 +135,7 @@ class ChecklistTree(QTreeWidget):
                 top.addChild(child)
             self.addTopLevelItem(top)
             top.setExpanded(m.status != INELIGIBLE or len(r.matches) == 1)
-        self.resizeColumnToContents(0)
-        self.resizeColumnToContents(1)
-        # A long criterion label must not push the reasons off screen; the full text is in the tooltip.
-        self.setColumnWidth(0, min(self.columnWidth(0), CRITERION_COLUMN_CHARS * self.fontMetrics().averageCharWidth()))
+        # column widths: gui/columns.py fits them to the pane
 
 
 class OutcomeTree(QTreeWidget):
@@ -179,9 +174,7 @@ class OutcomeTree(QTreeWidget):
                 child.setToolTip(2, tip)
                 top.addChild(child)
             self.addTopLevelItem(top)
-        self.resizeColumnToContents(0)
-        self.resizeColumnToContents(1)
-        self.resizeColumnToContents(2)
+        # column widths: gui/columns.py fits them to the pane
 
 
 class BenefitTree(QTreeWidget):
@@ -213,8 +206,7 @@ class BenefitTree(QTreeWidget):
                                     f"{b.study.source_citation}: {c.location}"])
             item.setToolTip(0, f"Patient status for this study: {b.status}")
             self.addTopLevelItem(item)
-        for col in (0, 1):
-            self.resizeColumnToContents(col)
+        # column widths: gui/columns.py fits them to the pane
 
 
 class ToxicityTree(QTreeWidget):
@@ -237,8 +229,7 @@ class ToxicityTree(QTreeWidget):
                                                           f"{m.study.source_citation}: {t.location}"]))
         if self.topLevelItemCount() == 0:
             self.addTopLevelItem(QTreeWidgetItem(["No event-level toxicity reported (see Outcomes for grade ≥ 3 rates)."]))
-        for col in (0, 1, 2):
-            self.resizeColumnToContents(col)
+        # column widths: gui/columns.py fits them to the pane
 
 
 class RegimenDetail(QWidget):

@@ -131,8 +131,7 @@ class FactorTable(QTreeWidget):
             item.setToolTip(0, f"{f.reference} vs {f.comparison}; prevalence {f.prevalence}; {f.location}")
             item.setToolTip(1, s.reason)
             self.addTopLevelItem(item)
-        for col in range(1, 6):
-            self.resizeColumnToContents(col)
+        # column widths: gui/columns.py fits them to the pane
 
 
 class ReportedTree(QTreeWidget):
@@ -176,7 +175,7 @@ class ReportedTree(QTreeWidget):
                                          "◀ patient" if lv.applies else "", f"median {med}{ci}", ""])
                 top.addChild(child)
             self.addTopLevelItem(top)
-        self.resizeColumnToContents(0)
+        # column widths: gui/columns.py fits them to the pane
 
 
 class RiskPanel(QWidget):

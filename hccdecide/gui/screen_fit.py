@@ -14,7 +14,13 @@ FRAME_ALLOWANCE = 8  # px a window manager's frame may add around the saved geom
 
 
 def available_geometry(widget: QWidget | None = None) -> QRect:
-    screen = widget.screen() if widget is not None else None
+    if widget is not None and not widget.isVisible() and widget.parentWidget() is not None:
+        widget = widget.parentWidget().window()  # a secondary window opens over its main window
+    screen = None
+    if widget is not None:
+        # where the window is now (a moved window's screen() can lag behind), else where it will open
+        screen = (QGuiApplication.screenAt(widget.frameGeometry().center()) if widget.isVisible() else None) \
+            or widget.screen()
     screen = screen or QGuiApplication.primaryScreen()
     return screen.availableGeometry()
 

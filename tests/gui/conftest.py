@@ -18,7 +18,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS_CONFIG}"
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox  # noqa: E402
 
 from hccdecide.gui import dialogs, zoom  # noqa: E402
@@ -33,8 +33,13 @@ EXAMPLE = cases_dir() / "example_nodal_disease.json"
 
 @pytest.fixture(autouse=True)
 def app_style(qapp):
-    """The app's real style sheet, as the app loads it; the zoom back at 1 after each test."""
-    load_style(qapp)
+    """The app's real style sheet, as the app loads it; the zoom back at 1 after each test.
+
+    Windows of earlier tests are deleted first (pytest-qt only schedules their deletion): a style
+    sheet set or a zoom step would otherwise re-polish every window the session ever built."""
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    if not qapp.styleSheet():
+        load_style(qapp)
     yield
     zoom.reset_application_font()
 
@@ -102,6 +107,7 @@ def example_patient() -> Patient:
 
 
 def _discard_changes(w: MainWindow) -> None:
+    w.form.show_patient(w.controller.patient)  # text left invalid by the test is put back
     w.controller.mark_saved()  # qtbot closes the window: no unsaved-changes question then
 
 
@@ -126,6 +132,7 @@ def window_on(make_window):
         w = make_window(case)
         screen = screen_sized(*size)
         w.setScreen(screen)
+        w.move(screen.availableGeometry().topLeft())
         w.fit_to_screen()
         QApplication.processEvents()
         return w

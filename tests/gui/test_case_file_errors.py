@@ -32,6 +32,7 @@ def test_control_characters_typed_in_the_label_are_refused(qtbot, window, typed,
     assert window.controller.patient is before
     editor.editor.setText("患者 😀")
     editor.editor.textEdited.emit("患者 😀")
+    editor.editor.editingFinished.emit()  # the entry is complete
     assert not editor.error.isVisibleTo(window)
     assert window.controller.patient["case_label"] == "患者 😀"
 

@@ -101,8 +101,6 @@ def test_no_pane_scrolls_sideways(qtbot, window_on, size):
 def test_secondary_windows_fit(qtbot, window_on, size):
     w = window_on(size)
     for view in (w.open_evidence_browser(), w.open_training()):
-        view.setScreen(w.screen())
-        screen_fit.fit_window(view, view.size())
         QApplication.processEvents()
         assert fits_screen(view, size), view.objectName()
 
