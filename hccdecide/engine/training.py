@@ -1,10 +1,13 @@
 """Training mode without Qt: compare a resident's answers with the app's assessment, criterion by criterion.
 
-The resident ticks the regimens the patient is *not excluded from* (eligible, or uncertain because
-data are missing: both are shown at the tumour board) and picks a risk stratum for the default OS
-model of Yan 2025. A regimen answer is right when the tick agrees with that rule; a stratum answer is
-right when it is one of the strata the app cannot rule out, or "not applicable" when the patient is
-ineligible for the study the model comes from.
+The resident ticks the regimens that fit the patient and picks a risk stratum for the default OS
+model of Yan 2025. An *eligible* regimen must be ticked and an *ineligible* one left unticked; an
+*uncertain* regimen (data missing, or a criterion the source does not report) is neither required
+nor penalised: either answer is accepted and it is not counted in the score, so a resident who
+follows the lesson "this patient fits almost no active regimen" is not marked down. A stratum answer
+is right when it is one of the strata the app cannot rule out, or "not applicable" when the patient
+is ineligible for the study the model comes from. The expert answer (the eligible regimens and an
+accepted stratum) therefore scores in full.
 """
 from __future__ import annotations
 
@@ -51,14 +54,21 @@ class RegimenFeedback:
         return self.app_status in APPLIES
 
     @property
+    def scored(self) -> bool:
+        """Uncertain regimens are open questions: not counted either way."""
+        return self.app_status != UNCERTAIN
+
+    @property
     def correct(self) -> bool:
-        return self.ticked == self.applies
+        return not self.scored or self.ticked == (self.app_status == ELIGIBLE)
 
     @property
     def verdict(self) -> str:
+        if not self.scored:
+            return "open"
         if self.correct:
             return "agreed"
-        return "missed" if self.applies else "not supported"
+        return "missed" if self.app_status == ELIGIBLE else "not supported"
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,43 @@ class TrainingFeedback:
         return tuple(r for r in self.regimens if r.verdict == "not supported")
 
     @property
+    def open(self) -> tuple[RegimenFeedback, ...]:
+        """Uncertain regimens: shown with their open questions, not scored."""
+        return tuple(r for r in self.regimens if not r.scored)
+
+    @property
     def score(self) -> tuple[int, int]:
-        """(right answers, questions): one per regimen plus the stratum."""
-        right = sum(r.correct for r in self.regimens) + int(self.stratum.correct)
-        return right, len(self.regimens) + 1
+        """(right answers, questions): one per eligible or ineligible regimen, plus the stratum."""
+        scored = [r for r in self.regimens if r.scored]
+        return sum(r.correct for r in scored) + int(self.stratum.correct), len(scored) + 1
+
+    def score_parts(self) -> dict[str, tuple[int, int]]:
+        """What the score is made of: eligible ticked, ineligible left unticked, stratum."""
+        eligible = [r for r in self.regimens if r.app_status == ELIGIBLE]
+        ineligible = [r for r in self.regimens if r.app_status == INELIGIBLE]
+        return {"eligible ticked": (sum(r.ticked for r in eligible), len(eligible)),
+                "ineligible left unticked": (sum(not r.ticked for r in ineligible), len(ineligible)),
+                "risk stratum": (int(self.stratum.correct), 1)}
+
+
+def expert_answer(assessment: Assessment) -> tuple[set[str], str]:
+    """The answer that scores in full: every eligible regimen, and the first accepted stratum."""
+    regimens = {r.info.key for r in assessment.regimens if r.status == ELIGIBLE}
+    return regimens, stratum_feedback(None, assessment).expected[0]
+
+
+def hint(assessment: Assessment) -> str:
+    """A nudge before the reveal: how many regimens fit, and the values that decide most of them."""
+    f = assessment.derived.facts
+    eligible = sum(r.status == ELIGIBLE for r in assessment.regimens)
+    uncertain = sum(r.status == UNCERTAIN for r in assessment.regimens)
+    cp = f.get("child_pugh_class")
+    bclc = assessment.derived.bclc.stage
+    look = [f"Child–Pugh class {cp}" if cp else "Child–Pugh (not determined)",
+            f"ECOG {assessment.patient['ecog']}" if assessment.patient["ecog"] is not None else "ECOG (unknown)",
+            f"BCLC {bclc}" if bclc else "BCLC (not determined)"]
+    return (f"{eligible} regimen(s) are eligible and {uncertain} uncertain for this patient. "
+            f"Start from {', '.join(look)}: most study criteria turn on these.")
 
 
 def _study_reasons(regimen) -> tuple[StudyReason, ...]:

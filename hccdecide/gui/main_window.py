@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self._action("&Quit", self.close, QKeySequence.Quit, f)
         self.view_menu = v = self.menuBar().addMenu("&View")
         self._action("&Presentation mode", self.open_presentation, "F5", v)
+        self.display_menu = v.addMenu("Presentation &display")
+        self.display_menu.aboutToShow.connect(self._fill_display_menu)
         self._action("&Evidence browser", self.open_evidence_browser, "Ctrl+E", v)
         self._action("&Training mode", self.open_training, "Ctrl+T", v)
         self._action("&What-if comparison (scenario B)…", self.open_whatif, "Ctrl+Shift+W", v)
@@ -425,11 +427,30 @@ class MainWindow(QMainWindow):
         self._presentation.go_to(0)
         # Without a window manager (a bare X server, some kiosk set-ups) the full-screen request is
         # not acted on; sizing to the screen first makes the window cover it either way.
-        self._presentation.setGeometry(self.screen().geometry())
+        self._presentation.show_on(self.presentation_screen())
         self._presentation.showFullScreen()
         self._presentation.raise_()
         self._presentation.activateWindow()
         return self._presentation
+
+    def presentation_screen(self):
+        """The screen chosen in View ▸ Presentation display, else the one this window is on."""
+        chosen = self.app_settings.q.value("presentation/screen", "")
+        screens = QApplication.screens()
+        return next((s for s in screens if s.name() == chosen), None) or self.screen()
+
+    def choose_presentation_screen(self, name: str) -> None:
+        self.app_settings.q.setValue("presentation/screen", name)
+
+    def _fill_display_menu(self) -> None:
+        self.display_menu.clear()
+        current = self.presentation_screen()
+        for i, screen in enumerate(QApplication.screens(), start=1):
+            size = screen.geometry()
+            action = self.display_menu.addAction(f"Display {i}: {screen.name()} ({size.width()}×{size.height()})")
+            action.setCheckable(True)
+            action.setChecked(screen is current)
+            action.triggered.connect(lambda _c=False, n=screen.name(): self.choose_presentation_screen(n))
 
     def open_evidence_browser(self):
         from hccdecide.gui.evidence_browser import EvidenceBrowser

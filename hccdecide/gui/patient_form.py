@@ -8,6 +8,7 @@ valid value and the results side lists the field as ignored. Derived values are 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -158,7 +159,11 @@ class FieldEditor(QWidget):
 
     def _message(self, text: str, err: PatientError) -> str:
         unit = self.unit_box.currentText() if self.unit_box is not None else None
-        return field_message(self.spec, text, self.factor, unit, ALT_UNIT.get(self.spec.key), err.accepted)
+        spec = self.spec
+        alt = next((a for a in ALT_UNITS if a.canonical == spec.key and a.factor == self.factor), None)
+        if alt is not None:  # the range as accepted in the chosen unit (0.06–52.6 mg/dL), not converted
+            spec = replace(spec, low=alt.low * self.factor, high=alt.high * self.factor)
+        return field_message(spec, text, self.factor, unit, ALT_UNIT.get(self.spec.key), err.accepted)
 
     @property
     def invalid_message(self) -> str:

@@ -8,17 +8,20 @@ The window follows the case controller: a new assessment or late-arriving bands 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from hccdecide.gui.controller import CaseController
-from hccdecide.gui.presentation_pages import INK, PageContent, Typography, build_pages
+from hccdecide.gui.presentation_pages import INK, REFERENCE_HEIGHT, PageContent, Typography, build_pages
 
 NEXT_KEYS = (Qt.Key_Right, Qt.Key_PageDown, Qt.Key_Space, Qt.Key_Down)
 PREVIOUS_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Up, Qt.Key_Backspace)
 ZOOM_STEP, ZOOM_MIN, ZOOM_MAX = 1.15, 0.6, 2.0
 CHART_TEXT_FACTOR = 0.85  # chart text a little under body size so tick labels do not collide
 LEGEND_OUTSIDE_MIN_WIDTH = 1100  # px of chart: below this the legend moves inside the axes
+MARGINS = (60, 40, 60, 24)  # left, top, right, bottom
+CHART_MIN_HEIGHT = 250
+FIT_STEP, FIT_MIN = 0.9, 0.5  # type shrinks in steps until the fullest page fits, never below half
 
 
 def _label(html: str) -> QLabel:
@@ -105,7 +108,7 @@ class PresentationWindow(QWidget):
         footer.addWidget(self.hint, 1)
         footer.addWidget(self.indicator)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 40, 60, 24)
+        layout.setContentsMargins(*MARGINS)
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
         controller.assessment_changed.connect(self._invalidate)
@@ -125,9 +128,44 @@ class PresentationWindow(QWidget):
         if self.isVisible():
             self.rebuild()
 
+    def show_on(self, screen) -> None:
+        """Fill ``screen`` (the projector the presenter chose); type scales with its height."""
+        self.setScreen(screen)
+        self.setGeometry(screen.geometry())
+        self.typography.screen = screen.geometry().height() / REFERENCE_HEIGHT
+        self._apply_style()
+        self._stale = True
+
+    def _page_area(self) -> tuple[int, int]:
+        """Width and height a page has on the window's screen, below which nothing may scroll."""
+        left, top, right, bottom = MARGINS
+        footer = int(1.6 * self.typography.body * 96 / 72)
+        return self.width() - left - right, self.height() - top - bottom - footer
+
+    def _fits(self, pages: list[PageContent]) -> bool:
+        width, height = self._page_area()
+        doc = QTextDocument()
+        for page in pages:
+            doc.setHtml(page.html)
+            doc.setTextWidth(width)
+            room = height - (CHART_MIN_HEIGHT if page.kind == "risk" else 0)
+            if doc.size().height() > room:
+                return False
+        return True
+
+    def _build_fitting(self, a) -> list[PageContent]:
+        """Pages at the largest type (up to the chosen size) at which every page fits its screen."""
+        self.typography.fit = 1.0
+        pages = build_pages(a, self.controller.bands, self.typography)
+        while not self._fits(pages) and self.typography.fit * FIT_STEP >= FIT_MIN:
+            self.typography.fit *= FIT_STEP
+            pages = build_pages(a, self.controller.bands, self.typography)
+        self._apply_style()
+        return pages
+
     def rebuild(self) -> None:
         a = self.controller.assessment
-        self.pages = build_pages(a, self.controller.bands, self.typography) if a is not None else []
+        self.pages = self._build_fitting(a) if a is not None else []
         while self.stack.count():
             old = self.stack.widget(0)
             self.stack.removeWidget(old)
@@ -147,7 +185,7 @@ class PresentationWindow(QWidget):
             band = self.controller.bands.get(page.curve_index)
             column.addWidget(SurvivalChart(curve, band, self.typography.body), 1)
             return widget
-        scroll = QScrollArea()  # a fallback at high zoom; at zoom 1 every page fits 1920×1080
+        scroll = QScrollArea()  # a fallback only: the type is fitted so that no page needs it
         scroll.setWidgetResizable(True)
         scroll.setFocusPolicy(Qt.NoFocus)
         scroll.setWidget(_label(page.html))
@@ -160,11 +198,11 @@ class PresentationWindow(QWidget):
 
     def go_to(self, index: int) -> None:
         if not self.pages:
-            self.indicator.setText("0 / 0")
+            self.indicator.setText("no pages")
             return
         self.index = max(0, min(index, self.page_count - 1))
         self.stack.setCurrentIndex(self.index)
-        self.indicator.setText(f"{self.index + 1} / {self.page_count}")
+        self.indicator.setText(f"page {self.index + 1} of {self.page_count}")
         self.page_changed.emit(self.index)
 
     def next_page(self) -> None:

@@ -16,28 +16,39 @@ from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import RegimenResult
 from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
-from hccdecide.engine.outcome_text import range_text
+from hccdecide.engine.outcome_text import estimate_text, range_text
+from hccdecide.engine.plain_summary import at_a_glance
+from hccdecide.engine.regimens import ENDPOINT_LABEL
 from hccdecide.gui.risk import prediction_html, stage_text
 from hccdecide.variables import VARIABLES
 
 BODY_PT = 28.0  # at zoom 1: readable from the back of a meeting room on a 1920×1080 screen
 INK = "#111111"
 # Darker than the clinic colours: contrast ≥ 7:1 on white for a projector that washes colours out.
-STATUS_INK = {ELIGIBLE: "#14532d", UNCERTAIN: "#7c2d12", INELIGIBLE: "#7f1d1d"}
-STRATUM_INK = {"low": "#14532d", "intermediate": "#7c2d12", "high": "#7f1d1d"}
+# Three hues a projector keeps apart (green, amber, red), each always with its own symbol as well.
+STATUS_INK = {ELIGIBLE: "#166534", UNCERTAIN: "#a16207", INELIGIBLE: "#991b1b"}
+STATUS_MARK = {ELIGIBLE: "✓", UNCERTAIN: "?", INELIGIBLE: "✗"}
+STRATUM_INK = {"low": "#166534", "intermediate": "#a16207", "high": "#991b1b"}
+STRATUM_MARK = {"low": "▼", "intermediate": "●", "high": "▲"}
+REFERENCE_HEIGHT = 1080  # px: the screen height BODY_PT is chosen for
+MAX_UNCERTAIN_PER_PAGE = 5
 KEY_VALUES = ("ecog", "afp_ng_ml", "tumour_count", "largest_diameter_cm", "vp", "lnm_present")
 MAX_OUTCOME_ROWS = 5
 MAX_STUDIES_NAMED = 4
-SOURCES_PER_PAGE = 7
+SOURCES_PER_PAGE = 10  # at three quarters of body size
+SOURCES_SIZE = 0.75
+MAX_BENEFITS = 2
 
 
 @dataclass
 class Typography:
     zoom: float = 1.0
+    screen: float = 1.0  # screen height / 1080: type scales with the screen it is shown on
+    fit: float = 1.0  # < 1 when the longest page needs smaller type to fit without scrolling
 
     @property
     def body(self) -> float:
-        return BODY_PT * self.zoom
+        return BODY_PT * self.zoom * self.screen * self.fit
 
     def h1(self, text: str) -> str:
         return f"<p style='font-size:{1.45 * self.body:.0f}pt; font-weight:bold; margin:0 0 12px 0'>{text}</p>"
@@ -48,10 +59,10 @@ class Typography:
     def para(self, text: str) -> str:
         return f"<p style='font-size:{self.body:.0f}pt; margin:0 0 10px 0'>{text}</p>"
 
-    def table(self, rows: list[tuple[str, ...]]) -> str:
+    def table(self, rows: list[tuple[str, ...]], size: float = 1.0) -> str:
         cells = "".join("<tr>" + "".join(f"<td style='padding:4px 28px 4px 0'>{c}</td>" for c in row) + "</tr>"
                         for row in rows)
-        return f"<table style='font-size:{self.body:.0f}pt' cellspacing='0'>{cells}</table>"
+        return f"<table style='font-size:{size * self.body:.0f}pt' cellspacing='0'>{cells}</table>"
 
 
 @dataclass
@@ -63,7 +74,12 @@ class PageContent:
 
 
 def _status(status: str, upper: bool = True) -> str:
-    return f"<span style='color:{STATUS_INK[status]}'>{status.upper() if upper else status}</span>"
+    word = status.upper() if upper else status
+    return f"<span style='color:{STATUS_INK[status]}'>{STATUS_MARK[status]} {word}</span>"
+
+
+def _stratum(name: str) -> str:
+    return f"<span style='color:{STRATUM_INK[name]}'>{STRATUM_MARK[name]} {name.upper()}</span>"
 
 
 def _value_text(key: str, value) -> str:
@@ -71,6 +87,39 @@ def _value_text(key: str, value) -> str:
         return "yes" if value else "no"
     unit = VARIABLES[key].unit
     return fmt_value(value) + (f" {unit}" if unit and isinstance(value, (int, float)) and unit != "grade" else "")
+
+
+def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageContent:
+    """The first slide: the case in plain words, the regimens that fit, and the risk third."""
+    glance = at_a_glance(a, bands)
+    fitting = [r for r in a.regimens if r.status == ELIGIBLE]
+    counts = {s: sum(1 for r in a.regimens if r.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}
+    overview = " · ".join(f"{counts[s]} {_status(s, upper=False)}" for s in counts)
+    names = ", ".join(escape(r.info.name) for r in fitting[:MAX_STUDIES_NAMED]) or "none"
+    curve = glance.risk_curve
+    risk = ""
+    if curve is not None:
+        stratum = " to ".join(_stratum(n) for n in _ends(curve.stratum.possible))
+        risk = t.para(f"Risk third ({escape(curve.study.short_name)} {escape(curve.model.endpoint)} model): "
+                      f"<b>{stratum}</b>" + _factor_text(curve))
+    sentences = "".join(t.para(escape(x)) for x in glance.sentences[:2])
+    html = (t.h1("Overview (anonymised)") + sentences + t.para(f"Regimens: {overview}")
+            + t.para(f"Fitting: <b>{names}</b>") + risk)
+    return PageContent("overview", html)
+
+
+def _ends(names: tuple[str, ...]) -> tuple[str, ...]:
+    return (names[0], names[-1])[: 1 if len(names) == 1 else 2]
+
+
+def _factor_text(c: CurveEstimate) -> str:
+    """The factors that make the stratum: adverse predictors present, and those still unknown."""
+    counted = [s.factor.label for s in c.states if s.significant and s.factor.timing == "baseline"
+               and s.adverse_level]
+    unknown = [s.factor.label for s in c.states if s.significant and s.factor.timing == "baseline"
+               and s.present is None]
+    text = f" — from {escape(', '.join(counted))}" if counted else " — no adverse predictor present"
+    return text + (f"; unknown: {escape(', '.join(unknown))}" if unknown else "")
 
 
 def title_page(a: Assessment, t: Typography) -> PageContent:
@@ -123,16 +172,49 @@ def regimen_page(r: RegimenResult, t: Typography) -> PageContent:
     outcomes = t.table([("<b>Outcome</b>", "<b>Range across studies</b>", "<b>Source</b>")] + rows) if rows else \
         t.para("No outcome figures reported yet (open protocol)." if r.open_trials else "No outcome figures reported.")
     html = (t.h1(escape(r.info.name)) + t.big(f"{_status(r.status)} · {escape(LEVEL_LABEL[r.best_level])}")
-            + t.para(f"Studies: {named}") + outcomes
+            + t.para(f"Studies: {named}") + outcomes + _benefit_html(r, t)
             + "".join(t.para(line) for line in _reason_lines(r) if line))
+    cited.update(b.study.id for b in r.benefits[:MAX_BENEFITS])
     return PageContent("regimen", html, cited=tuple(sorted(cited)))
+
+
+def _benefit_html(r: RegimenResult, t: Typography) -> str:
+    """Randomised comparisons: the hazard ratio with its CI, beside what the control arm achieved."""
+    lines = []
+    for b in r.benefits[:MAX_BENEFITS]:
+        c, est = b.comparison, b.comparison.estimate
+        ci = f" (95 % CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else " (no CI reported)"
+        control = "; ".join(f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {estimate_text(o.estimate, o.unit)}"
+                            for o in b.control.outcomes[:2])
+        lines.append(f"<b>Randomised</b> ({escape(b.study.short_name)}): {escape(c.measure)} "
+                     f"<b>{est.value:g}</b>{escape(ci)} for {escape(ENDPOINT_LABEL.get(c.endpoint, c.endpoint))} "
+                     f"vs {escape(b.control.label)}" + (f" — control arm: {escape(control)}" if control else ""))
+    return "".join(t.para(line) for line in lines)
+
+
+def _caution(r: RegimenResult) -> str:
+    if not r.population_cautions:
+        return ""
+    return f"<br><b>⚠ Outside the treated population</b> — {escape(r.population_cautions[0])}"
+
+
+def uncertain_pages(regimens: list[RegimenResult], t: Typography) -> list[PageContent]:
+    """Uncertain regimens together, a few per page, each with its main open question."""
+    chunks = [regimens[i:i + MAX_UNCERTAIN_PER_PAGE] for i in range(0, len(regimens), MAX_UNCERTAIN_PER_PAGE)]
+    pages = []
+    for i, chunk in enumerate(chunks):
+        part = f" ({i + 1} of {len(chunks)})" if len(chunks) > 1 else ""
+        rows = [(f"<b>{escape(r.info.name)}</b>", _reason_lines(r)[0] + _caution(r)) for r in chunk]
+        cited = tuple(next(m.study.id for m in r.matches if m.status == UNCERTAIN) for r in chunk)
+        pages.append(PageContent("uncertain", t.h1(f"Uncertain regimens{part}") + t.big(_status(UNCERTAIN) +
+                                 ": data missing or a criterion not reported") + t.table(rows), cited=cited))
+    return pages
 
 
 def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> PageContent:
     c: CurveEstimate = a.curves[index]
     names = c.stratum.possible
-    stratum = " to ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>"
-                          for n in (names[0], names[-1])[: 1 if len(names) == 1 else 2])
+    stratum = " to ".join(_stratum(n) for n in _ends(names))
     stratum = " or ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>" for n in names)
     unknown = (" — " + (", ".join(c.stratum.present) if c.stratum.present else "no applied adverse factor present")
                + (f"; {len(c.stratum.unknown)} unknown" if len(names) > 1 else ""))
@@ -142,6 +224,7 @@ def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> Pa
     band_note = "" if band is not None or not c.shown else " · 95% band still computing"
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
             + t.big(f"Risk stratum: {stratum}{escape(unknown)}")
+            + t.para("Why:" + _factor_text(c).lstrip(" —"))
             + t.para(prediction_html(c, band, detail=False) + band_note)
             + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}"))
     return PageContent("risk", html, curve_index=index, cited=(c.study.id,))
@@ -165,14 +248,16 @@ def sources_pages(a: Assessment, cited: list[str], t: Typography) -> list[PageCo
     for i, chunk in enumerate(chunks):
         part = f" ({i + 1} of {len(chunks)})" if len(chunks) > 1 else ""
         body = head + skipped if i == 0 else ""
-        pages.append(PageContent("sources", t.h1(f"Sources{part}") + body + t.table(chunk)))
+        pages.append(PageContent("sources", t.h1(f"Sources{part}") + body + t.table(chunk, SOURCES_SIZE)))
     return pages
 
 
 def build_pages(a: Assessment, bands: dict[int, Band], t: Typography) -> list[PageContent]:
-    """Title, every eligible or uncertain regimen, every default curve, then the sources."""
-    pages = [title_page(a, t)]
-    pages += [regimen_page(r, t) for r in a.regimens if r.status in (ELIGIBLE, UNCERTAIN)]
+    """Overview, the case, each eligible regimen, the uncertain ones together, every default curve,
+    then the sources."""
+    pages = [overview_page(a, bands, t), title_page(a, t)]
+    pages += [regimen_page(r, t) for r in a.regimens if r.status == ELIGIBLE]
+    pages += uncertain_pages([r for r in a.regimens if r.status == UNCERTAIN], t)
     pages += [risk_page(a, i, bands.get(i), t) for i, c in enumerate(a.curves) if c.model.default]
     cited = list(dict.fromkeys(sid for p in pages for sid in p.cited))
     cited.sort(key=lambda sid: a.library.study(sid).short_name)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from hccdecide.paths import cases_dir
 
 MAX_RECENT_FILES = 8
+MAX_TRAINING_SCORES = 20
 
 
 class AppSettings:
@@ -84,6 +85,22 @@ class AppSettings:
 
     def set_window_state(self, data: QByteArray) -> None:
         self.q.setValue("window/state", data)
+
+    # -- training progress ---------------------------------------------------------------------
+    def training_scores(self, case_file: str) -> list[tuple[int, int]]:
+        """Every score this user had on ``case_file``, oldest first, as (right, questions)."""
+        value = self.q.value(f"training/{case_file}", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        out = []
+        for item in items:
+            right, _, total = str(item).partition("/")
+            if right.isdigit() and total.isdigit():
+                out.append((int(right), int(total)))
+        return out
+
+    def add_training_score(self, case_file: str, right: int, total: int) -> None:
+        items = [f"{r}/{t}" for r, t in self.training_scores(case_file)] + [f"{right}/{total}"]
+        self.q.setValue(f"training/{case_file}", items[-MAX_TRAINING_SCORES:])
 
     def sync(self) -> None:
         """Write the settings to disk, readable by the user only: the recent-files list and the last

@@ -11,18 +11,18 @@ from html import escape
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSplitter,
-                               QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment, assess
 from hccdecide.engine.training import (NOT_APPLICABLE, STRATA, STRATUM_STUDY, TrainingCase, TrainingFeedback,
-                                       compare, training_cases)
+                                       compare, hint, training_cases)
 from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
 from hccdecide.gui import screen_fit
 from hccdecide.gui.training_feedback import case_values_html, feedback_html
 from hccdecide.patient import Patient
 
-RIGHT, WRONG = "#15803d", "#b91c1c"
+RIGHT, WRONG, OPEN = "#15803d", "#b91c1c", "#b45309"
 
 
 class TrainingDialog(QDialog):
@@ -37,19 +37,21 @@ class TrainingDialog(QDialog):
         self.patient: Patient | None = None
         self.assessment: Assessment | None = None
         self.feedback: TrainingFeedback | None = None
+        self.settings = getattr(parent, "app_settings", None)  # progress is kept with the app's settings
         self.case_list = QListWidget()
         self.case_list.setObjectName("trainingCases")
+        self.case_list.setWordWrap(True)  # whole titles, never cut
         for case in self.cases:
-            item = QListWidgetItem(case.title)
+            item = QListWidgetItem(self._case_title(case))
             item.setToolTip(case.focus)
             self.case_list.addItem(item)
-        self.tabs = QTabWidget()
         self.case_view = QTextBrowser()
         self.case_view.setObjectName("trainingCase")
         self.feedback_view = QTextBrowser()
         self.feedback_view.setObjectName("trainingFeedback")
-        self.tabs.addTab(self.case_view, "Case")
-        self.tabs.addTab(self.feedback_view, "Feedback")
+        self.feedback_view.setPlaceholderText("Your feedback appears here, beside your answer, after Reveal.")
+        self.hint_button = QPushButton("&Hint")
+        self.hint_button.setObjectName("hintButton")
         self.checks: dict[str, QCheckBox] = {}
         self.strata = QButtonGroup(self)
         self.reveal_button = QPushButton("&Reveal")
@@ -59,6 +61,7 @@ class TrainingDialog(QDialog):
         self._layout()
         self.case_list.currentRowChanged.connect(self.select_case)
         self.reveal_button.clicked.connect(self.reveal)
+        self.hint_button.clicked.connect(self.show_hint)
         self.reset_button.clicked.connect(self.reset_answers)
         self.open_button.clicked.connect(lambda: self.patient and self.open_in_main.emit(self.patient))
         screen_fit.fit_window(self, QSize(1500, 900))
@@ -69,8 +72,8 @@ class TrainingDialog(QDialog):
     def _answers(self) -> QWidget:
         box = QWidget()
         column = QVBoxLayout(box)
-        intro = QLabel("Tick every regimen the patient is <b>not excluded from</b> (eligible, or uncertain "
-                       "because data are missing).")
+        intro = QLabel("Tick every regimen the patient is <b>eligible</b> for. Uncertain regimens (data "
+                       "missing, or a criterion not reported) count either way: they are open questions.")
         intro.setWordWrap(True)
         column.addWidget(intro)
         ticks = QWidget()
@@ -96,17 +99,22 @@ class TrainingDialog(QDialog):
             row.addWidget(button)
         column.addWidget(strata)
         buttons = QHBoxLayout()
-        for b in (self.reveal_button, self.reset_button, self.open_button):
+        for b in (self.hint_button, self.reveal_button, self.reset_button, self.open_button):
             buttons.addWidget(b)
         column.addLayout(buttons)
         return box
 
     def _layout(self) -> None:
+        # The case, the answer and the feedback side by side: the reveal never hides the answer.
+        left = QSplitter(Qt.Vertical)
+        left.addWidget(self.case_list)
+        left.addWidget(self.case_view)
+        left.setSizes([160, 600])
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.case_list)
-        split.addWidget(self.tabs)
+        split.addWidget(left)
         split.addWidget(self._answers())
-        split.setSizes([330, 650, 520])
+        split.addWidget(self.feedback_view)
+        split.setSizes([400, 330, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
@@ -136,7 +144,6 @@ class TrainingDialog(QDialog):
         self.case_view.setHtml(f"<h2>{escape(case.title)}</h2><p>{escape(case.vignette)}</p>"
                                f"<p><b>Learning focus:</b> {escape(case.focus)}</p><h3>Case values</h3>"
                                + case_values_html(self.patient))
-        self.tabs.setCurrentWidget(self.case_view)
 
     # -- answers -----------------------------------------------------------------------------
     def ticked(self) -> set[str]:
@@ -156,8 +163,9 @@ class TrainingDialog(QDialog):
         self.strata.setExclusive(False)  # an exclusive group refuses to uncheck its last button
         self.set_answers(set(), None)
         self.strata.setExclusive(True)
-        for check in self.checks.values():
+        for key, check in self.checks.items():
             check.setStyleSheet("")
+            check.setText(self.library.regimens[key].name)
         self.feedback = None
         self.feedback_view.clear()
 
@@ -168,7 +176,31 @@ class TrainingDialog(QDialog):
         self.feedback = compare(self.ticked(), self.chosen_stratum(), self.assessment)
         for r in self.feedback.regimens:
             if r.key in self.checks:
-                self.checks[r.key].setStyleSheet(f"color: {RIGHT if r.correct else WRONG}")
+                mark, colour = ("○", OPEN) if not r.scored else (("✓", RIGHT) if r.correct else ("✗", WRONG))
+                self.checks[r.key].setText(f"{mark} {r.name}")
+                self.checks[r.key].setStyleSheet(f"color: {colour}")
         self.feedback_view.setHtml(feedback_html(self.feedback, self._study_name()))
-        self.tabs.setCurrentWidget(self.feedback_view)
+        self._record_score()
         return self.feedback
+
+    def show_hint(self) -> str:
+        """A nudge before the reveal (the answer stays the resident's own)."""
+        if self.assessment is None:
+            return ""
+        text = hint(self.assessment)
+        self.feedback_view.setHtml(f"<h3>Hint</h3><p>{escape(text)}</p>")
+        return text
+
+    def _case_title(self, case: TrainingCase) -> str:
+        scores = self.settings.training_scores(case.file) if self.settings is not None else []
+        if not scores:
+            return case.title
+        right, total = scores[-1]
+        return f"{case.title}  — last score {right}/{total} ({len(scores)} attempt{'s' if len(scores) > 1 else ''})"
+
+    def _record_score(self) -> None:
+        case = self.current_case()
+        if case is None or self.settings is None:
+            return
+        self.settings.add_training_score(case.file, *self.feedback.score)
+        self.case_list.item(self.case_list.currentRow()).setText(self._case_title(case))

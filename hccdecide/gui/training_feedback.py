@@ -10,8 +10,9 @@ from hccdecide.patient import FIELD_BY_KEY, GROUPS, Patient
 from hccdecide.variables import VARIABLES
 
 PRESENT = {True: ("present", "#b91c1c"), False: ("absent", "#15803d"), None: ("unknown", "#b45309")}
-RULE = ("A regimen is <b>ticked correctly</b> when the patient is not excluded from it: eligible for at least one "
-        "supporting study, or uncertain because data are missing. Both are discussed at the tumour board.")
+RULE = ("An <b>eligible</b> regimen should be ticked and an <b>ineligible</b> one left unticked. An <b>uncertain</b> "
+        "regimen (data missing, or a criterion the source does not report) is an open question for the tumour "
+        "board: either answer is accepted and it is not scored.")
 
 
 def _status(status: str) -> str:
@@ -42,9 +43,13 @@ def stratum_html(s: StratumFeedback, study_name: str) -> str:
             f"{eligibility}</p><p>Rule: {escape(s.rule)}</p>{table}")
 
 
-def regimen_html(r: RegimenFeedback) -> str:
+def _score_parts(fb: TrainingFeedback) -> str:
+    return " · ".join(f"{name}: {right} of {total}" for name, (right, total) in fb.score_parts().items())
+
+
+def regimen_html(r: RegimenFeedback, mark: str = "✗") -> str:
     answer = "ticked" if r.ticked else "did not tick"
-    head = f"<h4>✗ {escape(r.name)} — you {answer} it; the app says {_status(r.app_status)}</h4>"
+    head = f"<h4>{mark} {escape(r.name)} — you {answer} it; the app says {_status(r.app_status)}</h4>"
     items = []
     for sr in r.studies:
         if r.applies and sr.status == ELIGIBLE:
@@ -61,18 +66,21 @@ def regimen_html(r: RegimenFeedback) -> str:
 def feedback_html(fb: TrainingFeedback, study_name: str) -> str:
     right, total = fb.score
     wrong = fb.wrong
-    agreed = ", ".join(escape(r.name) for r in fb.regimens if r.correct)
-    parts = [f"<h2>You agreed with the app on {right} of {total} answers</h2><p>{RULE}</p>",
+    agreed = ", ".join(escape(r.name) for r in fb.regimens if r.scored and r.correct)
+    parts = [f"<h2>Score {right} of {total}</h2><p>{_score_parts(fb)}</p><p>{RULE}</p>",
              stratum_html(fb.stratum, study_name)]
     if fb.missed:
-        parts.append("<h3>Missed regimens (the patient is not excluded)</h3>"
+        parts.append("<h3>Missed regimens (the patient is eligible)</h3>"
                      + "".join(regimen_html(r) for r in fb.missed))
     if fb.not_supported:
         parts.append("<h3>Ticked but not supported (every study excludes the patient)</h3>"
                      + "".join(regimen_html(r) for r in fb.not_supported))
     if not wrong:
         parts.append("<h3>✓ Every regimen answer agrees with the app</h3>")
-    parts.append(f"<h3>Agreed</h3><p>{agreed or '—'}</p>")
+    parts.append(f"<h3>✓ Agreed</h3><p>{agreed or '—'}</p>")
+    if fb.open:
+        parts.append("<h3>○ Uncertain: open questions, not scored</h3>"
+                     + "".join(regimen_html(r, "○") for r in fb.open))
     return "".join(parts)
 
 

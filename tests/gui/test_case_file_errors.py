@@ -65,5 +65,5 @@ def test_bilirubin_typed_in_mg_dl_is_refused_in_mg_dl(qtbot, window, typed):
     editor.editor.setText(typed)
     editor.editor.textEdited.emit(typed)
     message = editor.error.text()
-    assert "bilirubin_mg_dl" in message and "0.06 to 52.6 mg/dL" in message and "µmol" not in message
+    assert f"'{typed}'" in message and "0.06–52.6 mg/dL" in message and "bilirubin_" not in message
     assert window.controller.patient["bilirubin_umol_l"] == before

@@ -34,10 +34,11 @@ def test_reveal_names_a_missed_regimen_and_the_stratum_factors(qtbot, window):
     t.strata.buttons()[0].setChecked(True)  # "low"; the model does not apply (Yan treated Child-Pugh 5-8)
     qtbot.mouseClick(t.reveal_button, Qt.LeftButton)
     fb = t.feedback
-    assert fb is not None and "rt_tki" in {r.key for r in fb.missed}
+    # Child-Pugh C13, ECOG 3: no regimen is eligible, so nothing is missed; RT + TKI is an open question
+    assert fb is not None and fb.missed == () and "rt_tki" in {r.key for r in fb.open}
     text = t.feedback_view.toPlainText()
-    assert t.tabs.currentWidget() is t.feedback_view
-    assert "Missed regimens" in text
+    assert t.case_view.isVisibleTo(t) and t.feedback_view.isVisibleTo(t)  # beside the answer, not instead
+    assert "Uncertain: open questions, not scored" in text
     assert f"{window.library.regimens['rt_tki'].name} — you did not tick it" in text
     assert "Yan 2025" in text
     assert "✗ Risk stratum" in text and "accepted: not applicable" in text

@@ -25,19 +25,21 @@ def test_module_imports_no_qt():
 
 def test_perfect_answers_score_full_marks(decompensated):
     applies = {r.info.key for r in decompensated.regimens if r.status in ("eligible", "uncertain")}
+    scored = [r for r in decompensated.regimens if r.status != "uncertain"]  # uncertain: open, not scored
     # Yan 2025 treated Child-Pugh 5-8 only (Table 1): this Child-Pugh 13 patient is outside it, so the
     # Yan risk model does not apply
     fb = compare(applies, NOT_APPLICABLE, decompensated)
     assert fb.wrong == () and fb.stratum.correct
-    assert fb.score == (len(decompensated.regimens) + 1, len(decompensated.regimens) + 1)
+    assert fb.score == (len(scored) + 1, len(scored) + 1)
 
 
 def test_missed_and_unsupported_regimens_carry_their_reasons(decompensated):
     fb = compare({"sbrt_curative"}, "low", decompensated)
     missed = {r.key: r for r in fb.missed}
-    # palliative RT for pain (CCTG HE1) is uncertain, not excluded: pain is not entered, and the trial
-    # reports no liver-function criterion
-    assert "palliative_rt" in missed and "rt_systemic_nodal" not in missed
+    # palliative RT for pain (CCTG HE1) is uncertain: pain is not entered, and the trial reports no
+    # liver-function criterion; an open question is neither required nor penalised
+    assert "palliative_rt" not in missed and "palliative_rt" in {r.key for r in fb.open}
+    assert set(missed) == {r.info.key for r in decompensated.regimens if r.status == "eligible"}
     (wrong,) = fb.not_supported
     assert wrong.key == "sbrt_curative" and wrong.app_status == "ineligible"
     reasons = [c for s in wrong.studies for c in s.criteria]
