@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QS
 from hccdecide.engine.assessment import Assessment, assess
 from hccdecide.engine.whatif import Changed, WhatIf, compare
 from hccdecide.errors import PatientError
+from hccdecide.gui.derived_text import derived_texts
 from hccdecide.gui.patient_form import PatientForm
 from hccdecide.patient import Patient
 
@@ -80,6 +81,7 @@ class WhatIfWindow(QWidget):
         col = QVBoxLayout(right)
         col.addWidget(QLabel("<b>What differs</b> (B's form is on the left)"))
         col.addWidget(self.inputs, 1)
+        self.inputs.setMaximumHeight(110)
         col.addWidget(QLabel("<b>Regimens</b> (changed first, highlighted)"))
         col.addWidget(self.regimens, 2)
         col.addWidget(QLabel("<b>Studies</b> (changed first, highlighted)"))
@@ -129,6 +131,7 @@ class WhatIfWindow(QWidget):
     def _refresh(self) -> None:
         b = assess(self.b_patient, self.library)
         self.result = compare(self.a, b)
+        self.form.show_derived(derived_texts(b))
         self._fill(self.inputs, [(c.label, _fmt(c.a), _fmt(c.b)) for c in self.result.inputs], ())
         self._fill_status(self.regimens, self.result.regimens)
         self._fill_status(self.studies, self.result.studies)
@@ -174,6 +177,8 @@ class WhatIfWindow(QWidget):
 
             self.canvas = FigureCanvasQTAgg(Figure(figsize=(6, 2.6), layout="constrained"))
             self.canvas.setObjectName("whatIfCurves")
+            self.canvas.setMinimumHeight(170)
+            self.canvas.setMaximumHeight(230)
             self.chart_box.addWidget(self.canvas)
         fig = self.canvas.figure
         fig.clear()

@@ -14,8 +14,9 @@ def plot_scenarios(ax: Axes, a: CurveEstimate | None, b: CurveEstimate | None) -
     missing = []
     for name, curve in (("A", a), ("B", b)):
         colour, dash = SCENARIO_STYLE[name]
-        if curve is None:
-            missing.append(name)
+        support = getattr(curve, "support", None)
+        if curve is None or (support is not None and not getattr(support, "inside", True)):
+            missing.append(name if curve is None else f"{name} (outside the cohort's range)")
             continue
         median = f"median {curve.median:.1f} mo" if curve.median is not None else "median not reached"
         ax.plot(curve.grid, 100 * curve.survival, color=colour, ls=dash, lw=1.8,
