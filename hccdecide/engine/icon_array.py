@@ -99,7 +99,7 @@ def glance_icons(a, glance, bands) -> tuple[IconArray, ...]:
     if glance.risk_curve is not None:
         out.append(individual_icons(glance.risk_curve, bands.get(a.curves.index(glance.risk_curve))))
     for r in shown_regimens(a):
-        out += [benefit_icons(absolute_benefit(b)) for b in r.benefits]
+        out += [benefit_icons(absolute_benefit(b)) for b in r.fitting_benefits]
     return tuple(i for i in out if i is not None)
 
 

@@ -60,7 +60,9 @@ def fit_sentence(a: Assessment) -> str:
 
 
 def key_outcome(r: RegimenResult) -> OutcomeRow | None:
-    rows = {(row.endpoint, row.measure, row.at_months): row for row in r.outcomes if row.value_range}
+    """The headline figure, read only from studies with the regimen's own status (a row held up by
+    trials the patient does not fit is no expectation for this patient)."""
+    rows = {(row.endpoint, row.measure, row.at_months): row for row in r.fitting_outcomes()}
     return next((rows[k] for k in KEY_OUTCOMES if k in rows), next(iter(rows.values()), None))
 
 
@@ -83,8 +85,12 @@ def regimen_sentence(r: RegimenResult) -> str:
     level = LEVEL_LABEL[r.best_level].replace(" · ", ", ")
     row = key_outcome(r)
     reported = (f"; the evidence reports {row.label[0].lower() + row.label[1:]}: {span_text(row)}"
-                if row else "; no outcome figure is reported")
+                if row else f"; no outcome figure comes from a study the patient {_fits_word(r.status)}")
     return f"{r.info.name} ({r.status}; {level}){reported}."
+
+
+def _fits_word(status: str) -> str:
+    return "fits" if status == ELIGIBLE else "may fit"
 
 
 def regimens_sentences(a: Assessment) -> list[str]:

@@ -188,7 +188,9 @@ class CurveEstimate:
 
     @property
     def applicable(self) -> bool:
-        return self.status != INELIGIBLE
+        """False for a study the patient fails, and for one whose cohort is not known to hold anyone
+        like this patient (an open clinical gate the source reports no criterion for)."""
+        return self.status != INELIGIBLE and self.withheld != NOT_APPLICABLE
 
 
 def _applied_idx(states: tuple[FactorState, ...]) -> np.ndarray:
@@ -257,6 +259,12 @@ def _withheld(study: Study, model: PrognosticModel, stage: str, facts: Mapping[s
     if match is not None and match.status == INELIGIBLE:
         why = "; ".join(c.criterion.label for c in match.with_status(NOT_MET))  # reasons: the checklist
         return NOT_APPLICABLE, f"Not applicable: outside this study's population: {why}."
+    if match is not None and match.unadmitted_gates:
+        # The cohort is not known to have held anyone like this (Child-Pugh C, ECOG >= 3, BCLC D): an
+        # estimate would reach beyond the patients the model was fitted on.
+        gates = ", ".join(g.label for g in match.unadmitted_gates)
+        return NOT_APPLICABLE, (f"Not applicable: the source does not report treating patients with {gates}, "
+                                "so no individual estimate is given.")
     if stage == AFTER_RESPONSE and facts.get("response") == _PROGRESSED.get(model.endpoint):
         return AFTER_PROGRESSION, (f"No {model.endpoint} estimate after a best response of PD: progression "
                                    f"is itself the {model.endpoint} event.")

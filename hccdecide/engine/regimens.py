@@ -154,6 +154,16 @@ class RegimenResult:
         return min((m.status for m in reported), key=STATUS_RANK.__getitem__)
 
     @property
+    def fitting_benefits(self) -> tuple[Benefit, ...]:
+        """Randomised comparisons from the studies that give the regimen its status: a derived benefit
+        (absolute difference, icon array) is never quoted from a trial the patient does not fit as well."""
+        return tuple(b for b in self.benefits if b.status == self.status)
+
+    def fitting_outcomes(self) -> tuple[OutcomeRow, ...]:
+        """Outcome rows whose range comes from studies with the regimen's own status."""
+        return tuple(row for row in self.outcomes if row.value_range and row.range_basis == self.status)
+
+    @property
     def population_cautions(self) -> tuple[str, ...]:
         """Warnings that qualify an eligible or uncertain regimen: each study that gives it its status
         treated no one like this patient in some respect (e.g. age 85 where the cohort spanned 29–79)."""

@@ -88,7 +88,7 @@ def benefit_lines(a: Assessment, limit: int) -> list[str]:
     for r in a.regimens:
         if r.status == INELIGIBLE:
             continue
-        for b in r.benefits:
+        for b in r.fitting_benefits:
             ab = absolute_benefit(b)
             if ab.derived:
                 diffs = "; ".join(difference_text(d) for d in ab.differences)
