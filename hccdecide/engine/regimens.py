@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 from hccdecide.engine.levels import evidence_level
-from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, UNCERTAIN, StudyMatch
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
 from hccdecide.evidence.library import RegimenInfo
 from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
 
@@ -170,9 +170,11 @@ class RegimenResult:
         if self.status == INELIGIBLE:
             return ()
         giving = self.status_studies
-        if not all(m.warnings for m in giving):
+        # "no checkable criterion" says nothing about the treated population
+        ranges = {m.study.id: [w for w in m.warnings if w != NO_CHECKABLE_CRITERIA] for m in giving}
+        if not all(ranges.values()):
             return ()
-        return tuple(f"{m.study.short_name}: {w}" for m in giving for w in m.warnings)
+        return tuple(f"{m.study.short_name}: {w}" for m in giving for w in ranges[m.study.id])
 
     @property
     def status_studies(self) -> tuple[StudyMatch, ...]:

@@ -255,3 +255,10 @@ def test_planned_course_against_the_study_schedule(dose, fractions, flagged):
     assert bool(m.dose_flags) is flagged
     if flagged:
         assert f"{dose:g} Gy in {fractions}" in m.dose_flags[0] and "40 Gy in 5 fractions" in " ".join(m.dose_flags)
+
+
+def test_no_checkable_criterion_is_not_a_population_caution():
+    # Komiyama 2025 and Brunner 2021 record no checkable criterion: that is no statement about the treated
+    # population, so "SBRT instead of TACE" is not marked "outside the treated population" for it.
+    _, regimens = statuses(dict(ecog=1, **A5))
+    assert regimens["sbrt_vs_tace"].population_cautions == ()
