@@ -167,7 +167,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
             print(f"screened {done}/{total} rows", file=sys.stderr)
 
     screened, bad = [], 0
-    for result in screen_rows(frame, library, progress):
+    for result in screen_rows(frame, library, progress, with_labels=args.labels):
         if isinstance(result, BadRow):
             bad += 1
             print(f"skipped {result}", file=sys.stderr)
@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     scr.add_argument("table", help="one patient per row, case keys as columns (see the README)")
     scr.add_argument("-o", "--output", required=True, help="the table to write (.csv or .xlsx)")
     scr.add_argument("--wide", action="store_true", help="one row per patient, one column per study")
+    scr.add_argument("--labels", action="store_true",
+                     help="copy each row's case_label into the output (left empty otherwise: labels may identify)")
     scr.set_defaults(func=_cmd_screen)
     rep = sub.add_parser("report", help="write the PDF report of a case for the MDT record")
     rep.add_argument("case", help="case file (flat JSON; see the README for keys)")

@@ -103,7 +103,10 @@ def screen_patient(patient: Patient, library: Library) -> tuple[tuple[str, str, 
 
 
 def screen_rows(frame: pd.DataFrame, library: Library,
-                progress: Callable[[int, int], None] | None = None) -> Iterator[Screened | BadRow]:
+                progress: Callable[[int, int], None] | None = None,
+                with_labels: bool = False) -> Iterator[Screened | BadRow]:
+    """Screen each row. The output names a patient by row number; the case label, which may identify
+    the patient, is carried over only when the user asks (``with_labels``)."""
     total = len(frame)
     for i, record in enumerate(frame.to_dict(orient="records")):
         row = i + HEADER_ROW + 1
@@ -111,7 +114,7 @@ def screen_rows(frame: pd.DataFrame, library: Library,
         if isinstance(patient, BadRow):
             yield patient
         else:
-            label = patient["case_label"] or f"row {row}"
+            label = (patient["case_label"] or "") if with_labels else ""
             yield Screened(row, label, screen_patient(patient, library))
         if progress:
             progress(i + 1, total)

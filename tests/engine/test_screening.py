@@ -54,7 +54,7 @@ def registry(tmp_path_factory):
 
 def test_statuses_equal_assess_for_every_row(root, registry):
     folder, frame = registry
-    result = run(root, "screen", str(folder / "cases.csv"), "-o", str(folder / "out.csv"))
+    result = run(root, "screen", str(folder / "cases.csv"), "-o", str(folder / "out.csv"), "--labels")
     assert result.returncode == 0, result.stderr
     out = pd.read_csv(folder / "out.csv", keep_default_na=False)
     assert set(out["case_label"]) == {f"patient {i}" for i in range(len(CASES))}
@@ -69,7 +69,7 @@ def test_statuses_equal_assess_for_every_row(root, registry):
 
 def test_bad_rows_named_by_number_and_key_and_skipped(root, registry):
     folder, frame = registry
-    result = run(root, "screen", str(folder / "cases.csv"), "-o", str(folder / "out2.csv"))
+    result = run(root, "screen", str(folder / "cases.csv"), "-o", str(folder / "out2.csv"), "--labels")
     # header is row 1: the bad ECOG row is the 4th data row (row 5), the bad boolean the last
     assert "row 5: ecog: '7' is not accepted" in result.stderr
     assert f"row {len(frame) + 1}: cirrhosis: 'maybe' is not accepted; expected true, false, yes or no" in result.stderr
@@ -78,6 +78,17 @@ def test_bad_rows_named_by_number_and_key_and_skipped(root, registry):
     # the count table at the end: one line per study with eligible / uncertain / ineligible
     assert "eligible" in result.stdout and "dawson2025_rtog1112_sbrt_sorafenib" in result.stdout
     assert "2 row(s) skipped" in result.stdout
+
+
+def test_labels_leave_only_when_asked(root, registry):
+    """Case labels may identify patients: without --labels the output names rows by number only."""
+    folder, frame = registry
+    result = run(root, "screen", str(folder / "cases.csv"), "-o", str(folder / "plain.csv"))
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(folder / "plain.csv", keep_default_na=False)
+    assert set(out["case_label"]) == {""}
+    assert not any(f"patient {i}" in result.stdout + result.stderr for i in range(len(CASES)))
+    assert len(set(out["row"])) == len(frame) - 2  # every good row, named by its number
 
 
 def test_no_good_row_exits_2(root, tmp_path):
@@ -96,7 +107,7 @@ def test_unknown_column_is_refused_with_its_name(root, tmp_path):
 def test_xlsx_in_and_wide_xlsx_out(root, registry):
     folder, frame = registry
     frame.to_excel(folder / "cases.xlsx", index=False)
-    result = run(root, "screen", str(folder / "cases.xlsx"), "-o", str(folder / "wide.xlsx"), "--wide")
+    result = run(root, "screen", str(folder / "cases.xlsx"), "-o", str(folder / "wide.xlsx"), "--wide", "--labels")
     assert result.returncode == 0, result.stderr
     wide = pd.read_excel(folder / "wide.xlsx").set_index("case_label")
     a = assess(Patient.from_file(CASES[0]))
