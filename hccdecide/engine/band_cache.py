@@ -6,16 +6,13 @@ endpoint. An edit elsewhere in the library (another study, a criterion, a toxici
 valid; an edit to anything the draws are computed from invalidates it. The files hold only
 model-derived numbers, never patient data.
 
-Location: ``$HCCDECIDE_CACHE_DIR`` when set (tests and CI point it at a temporary directory), else
-the user cache directory: ``$XDG_CACHE_HOME/hccdecide`` (``~/.cache/hccdecide``) on Linux,
-``~/Library/Caches/hccdecide`` on macOS, ``%LOCALAPPDATA%\\hccdecide\\cache`` on Windows.
+Location: the project's one cache folder, :func:`hccdecide.paths.cache_dir`.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -25,24 +22,13 @@ import numpy as np
 from hccdecide.engine.bootstrap import DRAWS, SEED, Draws, Progress, build_draws
 from hccdecide.engine.prognosis import fitted_model
 from hccdecide.evidence.schema import PrognosticModel, Study
+from hccdecide.paths import CACHE_ENV, cache_dir  # noqa: F401  (CACHE_ENV re-exported for callers)
 
 METHOD_VERSION = "parametric-bootstrap-1"  # bump when the simulation, refit or model use changes
-CACHE_ENV = "HCCDECIDE_CACHE_DIR"
 
 _memory: dict[str, Draws] = {}
 _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
-
-
-def cache_dir() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "hccdecide" / "cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "hccdecide"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hccdecide"
 
 
 def model_digest(study: Study, model: PrognosticModel) -> str:
