@@ -119,6 +119,28 @@ class Criterion(Strict):
     administrative: bool = False
     location: str
     note: str = ""
+    # Whether the source states this as an eligibility rule ("criterion") or only reports the range of
+    # the patients it happened to treat ("cohort_description", e.g. a baseline table). A descriptive
+    # range never admits a patient past a clinical gate on its own. Left out, it follows from_list:
+    # listed inclusion/exclusion items are criteria, "setting" items (read from the population the
+    # source describes) are descriptions -- the reading that never opens a gate by omission.
+    basis: Literal["criterion", "cohort_description"] = "criterion"
+    # for a cohort description: how many treated patients sat at the edge of the range, in own words
+    # (e.g. "2 of 21 were Child-Pugh C"), so a message can say how thin the evidence there is
+    cohort_count: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _basis_follows_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "basis" not in data and data.get("from_list") == "setting":
+            return {**data, "basis": "cohort_description"}
+        return data
+
+    @model_validator(mode="after")
+    def _cohort_count_only_for_descriptions(self) -> "Criterion":
+        if self.cohort_count and self.basis != "cohort_description":
+            raise ValueError("cohort_count belongs to a cohort_description criterion")
+        return self
 
     @model_validator(mode="after")
     def _rule_or_administrative(self) -> "Criterion":
