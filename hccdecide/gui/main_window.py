@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.summary = SummaryPanel()
         self.icon_arrays = IconArrayPanel()
         self._whatif = None
+        self._worklist = None  # the MDT worklist navigator, built on first use (gui/worklist.py)
         self._presentation = self._evidence = self._training = None
         self._build_layout()
         self._build_actions()
@@ -128,6 +129,10 @@ class MainWindow(QMainWindow):
         self._action("Case &history…", self.store.show_history, None, f)
         self._action("Case store &backups…", self.store.show_backups, None, f)
         f.addSeparator()
+        self._action("Open &worklist (CSV/XLSX)…", lambda: self.worklist().open_dialog(), None, f)
+        self._action("Next patient in work&list", lambda: self.worklist().step(True), "Ctrl+PgDown", f)
+        self._action("Pre&vious patient in worklist", lambda: self.worklist().step(False), "Ctrl+PgUp", f)
+        f.addSeparator()
         self._action("&Import case JSON…", self.import_json, None, f)
         self._action("E&xport case JSON…", self.export_json, None, f)
         self._action("Export &PDF report…", self.export_pdf, QKeySequence.Print, f)
@@ -144,6 +149,7 @@ class MainWindow(QMainWindow):
         self._action("&Training mode", self.open_training, "Ctrl+T", v)
         self._action("&What-if comparison (scenario B)…", self.open_whatif, "Ctrl+Shift+W", v)
         self._action("Go to first &field", self.form.focus_first, "Ctrl+L", v)
+        self._action("Show wor&klist", lambda: self.worklist().show_window(), None, v)
         e = self.menuBar().addMenu("&Edit")
         self._action("&Copy to clinical note", lambda: self.summary.copy_note(False), "Ctrl+Shift+C", e)
         self._action("Copy to clinical note with case &label", lambda: self.summary.copy_note(True), None, e)
@@ -406,7 +412,8 @@ class MainWindow(QMainWindow):
         self.app_settings.set_geometry(self.saveGeometry())
         self.app_settings.set_window_state(self.split.saveState())
         self.app_settings.sync()
-        for child in (self._presentation, self._evidence, self._training, self._whatif):
+        worklist = self._worklist.window if self._worklist is not None else None
+        for child in (self._presentation, self._evidence, self._training, self._whatif, worklist):
             if child is not None:
                 child.close()
         self.controller.wait_for_workers(3000)
@@ -425,6 +432,8 @@ class MainWindow(QMainWindow):
         if self._presentation is None:
             self._presentation = PresentationWindow(self.controller, self)
         self._presentation.go_to(0)
+        if self._worklist is not None:  # the list names patients: hidden while presenting
+            self._worklist.hide_for(self._presentation)
         # Without a window manager (a bare X server, some kiosk set-ups) the full-screen request is
         # not acted on; sizing to the screen first makes the window cover it either way.
         self._presentation.show_on(self.presentation_screen())
@@ -451,6 +460,14 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(screen is current)
             action.triggered.connect(lambda _c=False, n=screen.name(): self.choose_presentation_screen(n))
+
+    def worklist(self):
+        """The MDT worklist navigator (File ▸ Open worklist…), built on first use."""
+        from hccdecide.gui.worklist import WorklistNavigator
+
+        if self._worklist is None:
+            self._worklist = WorklistNavigator(self)
+        return self._worklist
 
     def open_evidence_browser(self):
         from hccdecide.gui.evidence_browser import EvidenceBrowser
