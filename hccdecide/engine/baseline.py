@@ -4,7 +4,8 @@ For every published point S_pop(t) of the calibration arm (the landmark rates, a
 median) S0(t) solves S_pop(t) = Σ_x P(x) · S0(t)^exp(β·x), with P(x) from the factors' cohort
 prevalences taken as independent. The baseline cumulative hazard runs through (0, 0) and these knots
 with a monotone cubic (PCHIP) interpolation: smooth, never decreasing, and never past the last
-published point.
+published point. The interpolation is written here in numpy (:func:`monotone_cubic`, Fritsch–Carlson
+slopes as SciPy's ``PchipInterpolator`` computes them) so that the app never loads SciPy for it.
 """
 from __future__ import annotations
 
@@ -94,15 +95,56 @@ def baseline_cumhaz_on_grid(knot_times: np.ndarray, s0: np.ndarray, grid: np.nda
     ``s0`` may carry leading dimensions (one baseline per row). Values past the last knot are not
     defined: ``grid`` must stop there.
     """
-    from scipy.interpolate import PchipInterpolator  # scipy is loaded with the first curve, not at start-up
-
     h = -np.log(np.clip(s0, 1e-12, 1.0))
     times = np.concatenate(([0.0], knot_times))
     hs = np.concatenate((np.zeros(h.shape[:-1] + (1,)), h), axis=-1)
     hs = np.maximum.accumulate(hs, axis=-1)  # a cumulative hazard never falls
     if np.any(grid > times[-1] + 1e-9):
         raise ValueError(f"grid runs past the last published point ({times[-1]:g} months)")
-    return PchipInterpolator(times, hs, axis=-1, extrapolate=False)(grid)
+    return monotone_cubic(times, hs, grid)
+
+
+def monotone_cubic(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Piecewise cubic Hermite interpolation of ``y`` (..., n) at knots ``x`` (n, strictly increasing),
+    with the shape-preserving PCHIP slopes, evaluated at ``at``; NaN outside [x[0], x[-1]].
+
+    The same algorithm, end conditions and polynomial form as SciPy's ``PchipInterpolator`` with
+    ``extrapolate=False`` (tests compare the two).
+    """
+    x, y, at = np.asarray(x, float), np.asarray(y, float), np.asarray(at, float)
+    h = np.diff(x)
+    slope = np.diff(y, axis=-1) / h
+    d = pchip_slopes(h, slope)
+    i = np.clip(np.searchsorted(x, at, side="right") - 1, 0, x.size - 2)  # the last knot closes the last piece
+    hi, s = h[i], at - x[i]
+    d0, d1, m = d[..., i], d[..., i + 1], slope[..., i]
+    t = (d0 + d1 - 2 * m) / hi
+    c3, c2 = t / hi, (m - d0) / hi - t  # coefficients of s**3 and s**2; then d0 (s) and y (1)
+    value = y[..., i] + d0 * s + c2 * s ** 2 + c3 * s ** 3
+    return np.where((at < x[0]) | (at > x[-1]), np.nan, value)
+
+
+def pchip_slopes(h: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Slopes at the knots (Fritsch–Carlson): 0 where the neighbouring secants differ in sign or one is
+    flat, else their weighted harmonic mean; one-sided three-point estimates at the ends, kept to the
+    end secant's sign and to three times its size. ``h``: knot spacing (n-1,); ``m``: secants (..., n-1).
+    """
+    if h.size == 1:  # two knots: the straight line
+        return np.concatenate((m, m), axis=-1)
+    flat = (np.sign(m[..., 1:]) != np.sign(m[..., :-1])) | (m[..., 1:] == 0) | (m[..., :-1] == 0)
+    w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):  # the flat places, excluded just below
+        inner = np.where(flat, 0.0, (w1 + w2) / (w1 / m[..., :-1] + w2 / m[..., 1:]))
+    first = _end_slope(h[0], h[1], m[..., 0], m[..., 1])
+    last = _end_slope(h[-1], h[-2], m[..., -1], m[..., -2])
+    return np.concatenate((first[..., None], inner, last[..., None]), axis=-1)
+
+
+def _end_slope(h0: float, h1: float, m0: np.ndarray, m1: np.ndarray) -> np.ndarray:
+    d = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+    wrong_sign = np.sign(d) != np.sign(m0)
+    overshoot = ~wrong_sign & (np.sign(m0) != np.sign(m1)) & (np.abs(d) > 3 * np.abs(m0))
+    return np.where(wrong_sign, 0.0, np.where(overshoot, 3 * m0, d))
 
 
 def median_from_curve(grid: np.ndarray, surv: np.ndarray) -> float | None:

@@ -19,12 +19,11 @@ from typing import Any, Mapping
 
 from hccdecide.engine.derive import Derived
 from hccdecide.engine.dose_check import dose_flags
+from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.evidence.crosscheck import criterion_domains
 from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, VARIABLES
 
-MET, NOT_MET, UNKNOWN, TO_CONFIRM = "met", "not_met", "unknown", "to_confirm"
-ELIGIBLE, INELIGIBLE, UNCERTAIN = "eligible", "ineligible", "uncertain"
 MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"
 
 _OP_TEXT = {Op.EQ: "=", Op.NE: "≠", Op.LT: "<", Op.LE: "≤", Op.GT: ">", Op.GE: "≥",

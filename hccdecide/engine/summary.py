@@ -7,10 +7,9 @@ from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
 from hccdecide.engine.outcome_text import range_text
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.uncertainty import Band
+from hccdecide.engine.vocabulary import DISCLAIMER  # noqa: F401 - re-exported
 from hccdecide.variables import VARIABLES
 
-DISCLAIMER = ("hccdecide is a decision aid: it shows what published evidence says about patients like this "
-              "one. It does not prescribe; the treating team decides.")
 SHOWN_DERIVED = ("child_pugh_score", "child_pugh_class", "albi_grade", "bclc_stage", "mvi_grade",
                  "lnm_location", "m_stage", "oligoprogression_type", "bed_gy")
 

@@ -8,20 +8,18 @@ from pathlib import Path
 
 # One BLAS thread: the app's arrays are small, and numpy then loads ~30 ms faster (set before numpy loads).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-# The core is imported before Qt on purpose: once PySide6 is loaded it reads the source of every module
-# imported after it (its "feature" import hook), which costs start-up time for hundreds of modules.
-import hccdecide.engine.assessment  # noqa: F401,I001 - imported early for the reason above
-from hccdecide.errors import MAX_SHOWN, EvidenceError, PatientError
-from hccdecide.evidence.library import default_library
-from hccdecide.patient import Patient
-from hccdecide.paths import resource
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from hccdecide.errors import MAX_SHOWN, EvidenceError, PatientError  # noqa: E402
 from hccdecide.gui.platform_check import check_display  # noqa: E402
+from hccdecide.patient import Patient  # noqa: E402
+from hccdecide.paths import resource  # noqa: E402
 
 STYLE_SHEET = "style/app.qss"
+ASSESSING = "Assessing…"
+EVIDENCE_FAULT = 3  # exit status when a bundled data file is faulty
 
 
 def error_texts(exc_type, exc, tb) -> tuple[str, str]:
@@ -51,6 +49,12 @@ def install_exception_hook(app: QApplication) -> None:
         box.exec()
 
     sys.excepthook = hook
+
+
+def evidence_fault(err: EvidenceError) -> None:
+    """A damaged bundled or reference file: say which (the app then stops)."""
+    QMessageBox.critical(None, "Evidence library not loaded",
+                         f"hccdecide cannot start because a data file is faulty:\n\n{err}")
 
 
 def load_style(app: QApplication) -> None:
@@ -83,26 +87,42 @@ class AfterFirstPaint(QObject):
 def create_window(case: str | None = None, settings: QSettings | None = None, open_after_paint: bool = False):
     """The main window, on ``case`` when given.
 
-    With ``open_after_paint`` (the launch) the form shows the case's values at once, and the case is
-    opened (assessed, bands started in their worker) only after the window's first paint: the window
-    appears before the engine runs, and the band worker never competes with that paint.
+    With ``open_after_paint`` (the launch) the form shows the case's values at once, and the evidence
+    library is loaded and the case opened (assessed, bands started in their worker) only after the
+    window's first paint: the window appears before the evidence schema, numpy and the engine load,
+    and the band worker never competes with that paint.
     """
+    from hccdecide.gui import zoom
     from hccdecide.gui.main_window import MainWindow
+    from hccdecide.gui.settings import AppSettings
 
-    window = MainWindow(default_library(), settings, assess_now=not open_after_paint)
+    # the user's zoom before any widget exists: widgets are then made at that size, not each resized after
+    zoom.apply_scale(AppSettings(settings).font_scale)
     if open_after_paint:
+        window = MainWindow(None, settings, assess_now=False)
+        window.summary.text.setText(ASSESSING)  # until the assessment replaces it, right after the paint
         if case:
             try:
                 window.form.show_patient(Patient.from_file(case))
             except PatientError:
                 pass  # opening it after the paint says what is wrong
         window.after_first_paint = AfterFirstPaint(window, lambda: _first_assessment(window, case))
-    elif case:
+        return window
+    from hccdecide.evidence.library import default_library
+
+    window = MainWindow(default_library(), settings)
+    if case:
         window.open_case_file(Path(case))
     return window
 
 
 def _first_assessment(window, case: str | None) -> None:
+    try:
+        window.library  # noqa: B018 - loads the evidence library (and says so in the status bar)
+    except EvidenceError as err:
+        evidence_fault(err)
+        QApplication.exit(EVIDENCE_FAULT)
+        return
     if not (case and window.open_case_file(Path(case))):
         window.controller.recompute()  # no case, or a case that could not be opened: the empty form
 
@@ -120,10 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     case = next((a for a in argv[1:] if not a.startswith("-")), None)
     try:
         window = create_window(case, open_after_paint=True)
-    except EvidenceError as err:  # a damaged bundled or reference file: say which, then stop
-        QMessageBox.critical(None, "Evidence library not loaded",
-                             f"hccdecide cannot start because a data file is faulty:\n\n{err}")
-        return 3
+    except EvidenceError as err:  # a damaged reference file: say which, then stop
+        evidence_fault(err)
+        return EVIDENCE_FAULT
     # styled once the window is built: styling first re-polishes every widget each time it is
     # re-parented while the window is assembled (a third of the window's build time)
     load_style(app)

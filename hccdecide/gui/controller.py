@@ -6,13 +6,15 @@ Bands are stamped with a generation number so a result for an older patient is d
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from hccdecide.engine.assessment import Assessment, assess, bands_for
-from hccdecide.evidence.library import Library
 from hccdecide.patient import Patient
+
+if TYPE_CHECKING:  # the engine loads on the first assessment, after the window's first paint
+    from hccdecide.engine.assessment import Assessment
+    from hccdecide.evidence.library import Library
 
 
 class _BandSignals(QObject):
@@ -29,6 +31,8 @@ class _BandJob(QRunnable):
         self.signals = _BandSignals()
 
     def run(self) -> None:  # runs in a pool thread
+        from hccdecide.engine.assessment import bands_for
+
         try:
             bands = bands_for(self.assessment.curves, self._progress)
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never lost
@@ -57,7 +61,7 @@ class CaseController(QObject):
     dirty_changed = Signal(bool)
     path_changed = Signal(object)  # Path | None
 
-    def __init__(self, library: Library, parent: QObject | None = None):
+    def __init__(self, library: Library | None, parent: QObject | None = None):
         super().__init__(parent)
         self.library = library
         self.patient = Patient()
@@ -115,6 +119,8 @@ class CaseController(QObject):
 
     # -- computation -----------------------------------------------------------------------
     def recompute(self) -> None:
+        from hccdecide.engine.assessment import assess
+
         self.assessment = assess(self.patient, self.library)
         self.bands = {}
         self.assessment_changed.emit(self.assessment)

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from hccdecide.clinical.liver import ALBI_CONVENTION, CHILD_PUGH_CONVENTION, albi_text
 from hccdecide.clinical.oligo import OLIGO_CONVENTION
 from hccdecide.clinical.staging import BCLC_VERSION
 from hccdecide.clinical.vascular import MVI_CONVENTION
-from hccdecide.engine.assessment import Assessment
 from hccdecide.patient import G_EHS, G_LIVER, G_MVI, G_NODES, G_OLIGO, G_RT, G_TUMOUR
+
+if TYPE_CHECKING:  # the engine loads after the window's first paint
+    from hccdecide.engine.assessment import Assessment
 
 DERIVED_BY_GROUP = (G_LIVER, G_TUMOUR, G_MVI, G_NODES, G_EHS, G_OLIGO, G_RT)
 

@@ -5,9 +5,12 @@ matplotlib loads when the tab is first shown, not at start-up.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from hccdecide.engine.icon_array import IconArray
+if TYPE_CHECKING:  # the engine loads after the window's first paint
+    from hccdecide.engine.icon_array import IconArray
 
 
 class IconArrayPanel(QWidget):

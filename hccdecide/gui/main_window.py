@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,10 +14,8 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QLabel, QMainW
 
 from hccdecide import atomic_file
 from hccdecide.atomic_file import write_atomically
-from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.summary import DISCLAIMER
+from hccdecide.engine.vocabulary import DISCLAIMER
 from hccdecide.errors import PatientError
-from hccdecide.evidence.library import Library
 from hccdecide.gui import dialogs, guarded_widgets, pdf_export, screen_fit, zoom
 from hccdecide.gui.controller import CaseController
 from hccdecide.gui.derived_text import derived_texts
@@ -29,6 +28,10 @@ from hccdecide.gui.store_actions import StoreActions
 from hccdecide.gui.summary_panel import SummaryPanel, focus_field
 from hccdecide.patient import Patient
 
+if TYPE_CHECKING:  # the engine and the evidence schema load after the window's first paint (gui/app.py)
+    from hccdecide.engine.assessment import Assessment
+    from hccdecide.evidence.library import Library
+
 APP_TITLE = "hccdecide"
 PREFERRED_SIZE = QSize(1500, 950)
 FORM_SHARE = 0.42  # of the window width, for the form on first launch
@@ -36,10 +39,12 @@ JSON_FILTER = "Case files (*.json)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, settings: QSettings | None = None, store_path: Path | None = None,
+    def __init__(self, library: Library | None, settings: QSettings | None = None, store_path: Path | None = None,
                  assess_now: bool = True):
+        """``library`` None: the evidence library is loaded when first needed (at launch, right after
+        the first paint, so that the window appears before the evidence schema and numpy load)."""
         super().__init__()
-        self.library = library
+        self._library = None
         self._loading_case = False
         self.app_settings = AppSettings(settings)
         self.settings = self.app_settings.q
@@ -54,6 +59,8 @@ class MainWindow(QMainWindow):
         self._worklist = None  # the MDT worklist navigator, built on first use (gui/worklist.py)
         self._presentation = self._evidence = self._training = None
         self._build_layout()
+        if library is not None:
+            self.use_library(library)
         self._build_actions()
         self._connect()
         self._restore_settings()
@@ -93,10 +100,22 @@ class MainWindow(QMainWindow):
         self.split.setStretchFactor(1, 3)
         self.split.setChildrenCollapsible(False)
         self.setCentralWidget(self.split)
-        lib = self.library
-        self.evidence_label = QLabel(f"Evidence {lib.version} · {len(lib.studies)} studies · digest {lib.short_digest}")
-        self.evidence_label.setToolTip(f"SHA-256 {lib.digest}")
+        self.evidence_label = QLabel("Evidence library loading…")
         self.statusBar().addPermanentWidget(self.evidence_label)
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            from hccdecide.evidence.library import default_library
+
+            self.use_library(default_library())
+        return self._library
+
+    def use_library(self, lib: Library) -> None:
+        """Assess against ``lib`` from now on, and show which library it is in the status bar."""
+        self._library = self.controller.library = lib
+        self.evidence_label.setText(f"Evidence {lib.version} · {len(lib.studies)} studies · digest {lib.short_digest}")
+        self.evidence_label.setToolTip(f"SHA-256 {lib.digest}")
         for problem in lib.problems:
             self.statusBar().showMessage(f"Skipped evidence file: {problem}", 15000)
 

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, level_label
-from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
-                                       StudyMatch)
-from hccdecide.engine.outcome_text import estimate_text, range_text
-from hccdecide.engine.regimens import ENDPOINT_LABEL, RegimenResult
+from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
 from hccdecide.gui.columns import fit_columns
 from hccdecide.variables import VARIABLES
+
+if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
+    from hccdecide.engine.assessment import Assessment
+    from hccdecide.engine.matching import StudyMatch
+    from hccdecide.engine.regimens import RegimenResult
 
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c",
                  MET: "#15803d", NOT_MET: "#b91c1c", UNKNOWN: "#b45309", TO_CONFIRM: "#1d4ed8"}
@@ -35,6 +36,8 @@ def study_headline(m: StudyMatch) -> str:
     """Why a study has its status, in one line, after how many criteria were checked: the failed
     criteria; else the two kinds of uncertain (missing data the clinician can enter, then criteria the
     source does not report); else the evidence level."""
+    from hccdecide.engine.levels import level_label
+
     counts = f"[{m.counts_text}] "
     failed = [c.criterion.label for c in m.with_status(NOT_MET)]
     if failed:
@@ -46,6 +49,8 @@ def study_headline(m: StudyMatch) -> str:
 
 
 def fmt_estimate(est, unit: str) -> str:
+    from hccdecide.engine.outcome_text import estimate_text
+
     return estimate_text(est, unit, months="mo")  # short: the checklist columns are narrow
 
 
@@ -67,6 +72,8 @@ class RegimenList(QTreeWidget):
 
     def show_regimens(self, regimens: tuple[RegimenResult, ...], keep_selection: bool = True) -> None:
         """List the regimens; an edit keeps the one being read, a new case starts at the best-supported."""
+        from hccdecide.engine.levels import LEVEL_LABEL
+
         selected = self.current_key() if keep_selection else None
         self.blockSignals(True)
         self.clear()
@@ -114,6 +121,8 @@ class ChecklistTree(QTreeWidget):
         fit_columns(self, {0: 3, 2: 3, 3: 1.2}, wrap={0, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
+        from hccdecide.engine.levels import DESIGN_LABEL
+
         self.clear()
         if r is None:
             return
@@ -149,6 +158,8 @@ class OutcomeTree(QTreeWidget):
         fit_columns(self, {0: 2, 1: 2, 2: 2, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
+        from hccdecide.engine.outcome_text import range_text
+
         self.clear()
         if r is None:
             return
@@ -188,6 +199,8 @@ class BenefitTree(QTreeWidget):
         fit_columns(self, {0: 3, 1: 2, 2: 3, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
+        from hccdecide.engine.regimens import ENDPOINT_LABEL
+
         self.clear()
         if r is None or not r.benefits:
             self.addTopLevelItem(QTreeWidgetItem(["No randomised comparison for this regimen."]))
@@ -251,6 +264,8 @@ class RegimenDetail(QWidget):
         layout.addWidget(self.tabs)
 
     def show_regimen(self, r: RegimenResult | None) -> None:
+        from hccdecide.engine.levels import LEVEL_LABEL
+
         if r is None:
             self.title.setText("")
         else:

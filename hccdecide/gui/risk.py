@@ -5,24 +5,28 @@ matplotlib is imported only when the charts are first shown, so the window opens
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
-from hccdecide.engine.reported import ANALYSIS_LABEL
-from hccdecide.engine.uncertainty import Band
 from hccdecide.gui.columns import fit_columns
 from hccdecide.gui.results import STATUS_COLOUR
+
+if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
+    from hccdecide.engine.assessment import Assessment
+    from hccdecide.engine.prognosis import CurveEstimate
+    from hccdecide.engine.uncertainty import Band
 
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
 CHART_MIN_HEIGHT = 300
 
 
 def stage_text(c: CurveEstimate) -> str:
+    from hccdecide.engine.prognosis import AFTER_RESPONSE
+
     return "after response" if c.stage == AFTER_RESPONSE else "before treatment"
 
 
@@ -145,6 +149,8 @@ class ReportedTree(QTreeWidget):
         fit_columns(self, {0: 3, 2: 2, 3: 1.5}, wrap={0, 2})
 
     def show_assessment(self, a: Assessment) -> None:
+        from hccdecide.engine.reported import ANALYSIS_LABEL
+
         self.clear()
         status = {m.study.id: m.status for m in a.matches}
         relevant = lambda study_id: status[study_id] != "ineligible"  # noqa: E731

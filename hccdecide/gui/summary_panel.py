@@ -8,16 +8,15 @@ worker; the sentences show at once and the next data follows.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
-from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.clinical_note import note_text
-from hccdecide.engine.next_data import next_data
-from hccdecide.engine.plain_summary import (NEXT_DATA_LEAD, NO_NEXT_DATA, Glance, at_a_glance,
-                                            next_data_parts, next_data_sentence)
+if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
+    from hccdecide.engine.assessment import Assessment
+    from hccdecide.engine.plain_summary import Glance
 
 LINK_PREFIX = "field:"
 MAX_HEIGHT_PX = 190  # the result tabs below keep most of the height on a laptop screen
@@ -46,6 +45,8 @@ class _NextDataJob(QRunnable):
         self.signals = _Signals()
 
     def run(self) -> None:  # pool thread
+        from hccdecide.engine.next_data import next_data
+
         try:
             items = next_data(self.assessment)
         except Exception:  # noqa: BLE001 - the summary then names no next data, never crashes
@@ -58,6 +59,8 @@ class _NextDataJob(QRunnable):
 
 def summary_html(glance: Glance, pending: bool) -> str:
     """The sentences as rich text; the next-data labels are links to their fields."""
+    from hccdecide.engine.plain_summary import NEXT_DATA_LEAD, NO_NEXT_DATA, next_data_parts
+
     parts = [f"<p style='margin:2px 0'>{escape(s)}</p>" for s in glance.sentences[:-1]]
     if pending:
         last = "Ranking the data that would settle uncertain items…"
@@ -141,6 +144,8 @@ class SummaryPanel(QFrame):
         self.glance_changed.emit(self.glance)
 
     def _render(self) -> None:
+        from hccdecide.engine.plain_summary import at_a_glance
+
         self.glance = at_a_glance(self.assessment, self.bands, self._items or ())
         self.text.setText(summary_html(self.glance, self._items is None))
 
@@ -157,6 +162,8 @@ class SummaryPanel(QFrame):
 
     def copy_note(self, include_label: bool = False) -> str:
         """Put the plain-text note on the clipboard and return it."""
+        from hccdecide.engine.clinical_note import note_text
+
         if self.assessment is None:
             return ""
         text = note_text(self.assessment, self.glance, include_label)
