@@ -98,7 +98,7 @@ def _launch(snippet: str, marks: tuple[str, ...]) -> list[tuple[float, float]]:
     return out
 
 
-def startup(runs: int = 7) -> None:
+def startup(runs: int = 11) -> None:
     """First paint of the app on the example case against a bare PySide6 window, alternated in one run."""
     bare, painted, assessed = [], [], []
     _launch(BARE_SNIPPET, ("painted",))  # warm-up launches (bytecode written, files cached): not counted

@@ -10,7 +10,6 @@ bits mean little and only the usual per-user folder permissions apply.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 PRIVATE_MODE = 0o600
@@ -40,7 +39,7 @@ def write_atomically(data: bytes | str, path: str | Path, private: bool | None =
     raw = data.encode("utf-8") if isinstance(data, str) else data
     private = _private_exports if private is None else private
     mode = PRIVATE_MODE if private else SHARED_MODE  # open() takes the umask off the shared mode
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         with os.fdopen(fd, "wb") as fh:

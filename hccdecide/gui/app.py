@@ -9,13 +9,24 @@ from pathlib import Path
 # One BLAS thread: the app's arrays are small, and numpy then loads ~30 ms faster (set before numpy loads).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+# The part of the core the window shows before its first paint is imported before Qt on purpose: once
+# PySide6 is loaded it reads the source of every module imported after it (its "feature" import hook).
+# The engine, the evidence schema and numpy are not among them: they load after the first paint.
+import hccdecide.atomic_file  # noqa: F401,I001 - imported early for the reason above
+import hccdecide.clinical.liver  # noqa: F401
+import hccdecide.clinical.nodes  # noqa: F401
+import hccdecide.clinical.oligo  # noqa: F401
+import hccdecide.clinical.staging  # noqa: F401
+import hccdecide.clinical.vascular  # noqa: F401
+import hccdecide.engine.vocabulary  # noqa: F401
+import hccdecide.variables  # noqa: F401
+from hccdecide.errors import MAX_SHOWN, EvidenceError, PatientError
+from hccdecide.gui.platform_check import check_display
+from hccdecide.patient import Patient
+from hccdecide.paths import resource
+
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
-
-from hccdecide.errors import MAX_SHOWN, EvidenceError, PatientError  # noqa: E402
-from hccdecide.gui.platform_check import check_display  # noqa: E402
-from hccdecide.patient import Patient  # noqa: E402
-from hccdecide.paths import resource  # noqa: E402
 
 STYLE_SHEET = "style/app.qss"
 ASSESSING = "Assessing…"
@@ -66,22 +77,30 @@ def load_style(app: QApplication) -> None:
 class AfterFirstPaint(QObject):
     """Runs ``action`` once, after the first paint of ``window`` has been drawn.
 
-    It watches only the window until it is shown, then every widget until the first paint: a Python
-    filter on all the application's events while the window is built and styled would cost time."""
+    Painting starts with the window itself (its children are drawn after it, in the same pass), so
+    only the window is watched: a Python filter on all the application's events would cost time. In
+    case a platform never sends the window a paint event, the action also runs :data:`LATEST_MS`
+    after the window is shown."""
+
+    LATEST_MS = 1000
 
     def __init__(self, window, action):
         super().__init__(window)
-        self.window, self.action = window, action
+        self.window, self.action, self.done = window, action, False
         window.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Show and obj is self.window:
+        if obj is self.window and event.type() == QEvent.Show:
+            QTimer.singleShot(self.LATEST_MS, self._run)
+        elif obj is self.window and event.type() == QEvent.Paint:
             self.window.removeEventFilter(self)
-            QApplication.instance().installEventFilter(self)
-        elif event.type() == QEvent.Paint and obj.isWidgetType() and obj.window() is self.window:
-            QApplication.instance().removeEventFilter(self)
-            QTimer.singleShot(0, self.action)  # queued: runs once this paint has been drawn
+            QTimer.singleShot(0, self._run)  # queued: runs once this paint has been drawn
         return False
+
+    def _run(self) -> None:
+        if not self.done:
+            self.done = True
+            self.action()
 
 
 def create_window(case: str | None = None, settings: QSettings | None = None, open_after_paint: bool = False):

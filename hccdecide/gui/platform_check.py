@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +33,8 @@ def xcb_plugin() -> Path | None:
 
 
 def missing_libraries(plugin: Path) -> list[str]:
+    import subprocess  # only where a real window is asked for (offscreen and Wayland never need it)
+
     if not shutil.which("ldd"):
         return []
     out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False).stdout

@@ -19,11 +19,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 from hccdecide.errors import PatientError, StoreError
 from hccdecide.gui import dialogs, store_views
 from hccdecide.patient import Patient
-from hccdecide.store import (AuditRow, CaseStore, CaseSummary, default_store_path, list_backups, open_or_recover,
-                             restore_backup)
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store loads when first used, not before the window's first paint
     from hccdecide.gui.main_window import MainWindow
+    from hccdecide.store import AuditRow, CaseStore, CaseSummary
 
 RECENT_LIMIT = 12
 STORE_ERRORS = (StoreError, sqlite3.Error, OSError)
@@ -76,6 +74,8 @@ class StoreActions:
         self._reported: set[int] = set()  # damaged saves already named to the user
 
     def store(self) -> CaseStore | None:
+        from hccdecide.store import default_store_path, open_or_recover
+
         if self._store is not None:
             return self._store
         try:
@@ -203,6 +203,8 @@ class StoreActions:
 
     def show_backups(self) -> bool:
         """List the daily backups; restore the chosen one into the store after asking."""
+        from hccdecide.store import list_backups, restore_backup
+
         store = self.store()
         if store is None:
             return False

@@ -5,10 +5,13 @@ Both are plain dialogs built from lists the store returns; :func:`choose_save` a
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from hccdecide.store import AuditRow, Backup
+if TYPE_CHECKING:  # the store loads when first used, not before the window's first paint
+    from hccdecide.store import AuditRow, Backup
 
 HISTORY_COLUMNS = ("Saved (local time)", "By (user @ computer)", "App", "Evidence digest", "Values overridden",
                    "Record")
