@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
@@ -20,7 +20,6 @@ from hccdecide.errors import PatientError, StoreError
 from hccdecide.gui import dialogs, store_views
 from hccdecide.patient import Patient
 if TYPE_CHECKING:  # the store loads when first used, not before the window's first paint
-    from hccdecide.gui.main_window import MainWindow
     from hccdecide.store import AuditRow, CaseStore, CaseSummary
 
 RECENT_LIMIT = 12
@@ -66,8 +65,22 @@ def pick_case(parent: QWidget | None, summaries: list[CaseSummary]) -> int | Non
     return picker.chosen_id() if picker.exec() == QDialog.Accepted else None
 
 
+class CaseWindow(Protocol):
+    """What the store actions need of the window that holds the case (the clinic window), besides being
+    the parent of their dialogs: the module knows the window only through these, so it does not import
+    the window's module (which imports this one)."""
+
+    controller: Any  # CaseController: patient, assessment, store_id, mark_saved
+    app_settings: Any  # AppSettings: recent_files
+
+    def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
+    def load_case(self, patient: Patient, path: Path | None = None, store_id: int | None = None) -> None: ...
+    def confirm_discard(self) -> bool: ...
+    def open_case_file(self, path: str | Path) -> bool: ...
+
+
 class StoreActions:
-    def __init__(self, window: "MainWindow", path: Path | None = None):
+    def __init__(self, window: CaseWindow, path: Path | None = None):
         self.window = window
         self.path = path
         self._store: CaseStore | None = None
