@@ -17,8 +17,8 @@ from hccdecide import __version__
 from hccdecide.engine.assessment import assess
 from hccdecide.errors import StoreError
 from hccdecide.patient import Patient
-from hccdecide.store import (NOT_RECORDED, SCHEMA_VERSION, CaseStore, list_backups, open_or_recover,
-                             restore_backup)
+from hccdecide.store import (BACKUP_RESTORED, CASE_DELETED, NOT_RECORDED, SCHEMA_VERSION, CaseStore, list_backups,
+                             open_or_recover, restore_backup)
 from hccdecide.store.backups import KEEP_DAILY, daily_backup
 from hccdecide.store.wal import inspect_wal
 
@@ -226,7 +226,7 @@ def test_a_version_1_store_is_migrated_keeping_every_case_and_audit_row(tmp_path
     store, message = open_or_recover(path, backup=False)
     try:  # version 1 left its files readable by every login (umask 022): now tightened and said
         assert message.startswith("The case store's files could be read by other logins")
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert [(c.id, c.label) for c in store.recent()] == [(1, "Old patient A"), (2, "Old patient B")]
         assert store.load(1) == case("Old patient A", 70) and store.load(2) == case("Old patient B", 55)
         first, last = store.history(1)
@@ -244,7 +244,7 @@ def test_a_version_1_store_is_migrated_keeping_every_case_and_audit_row(tmp_path
     raw = sqlite3.connect(path)
     try:  # the index no longer holds patient data
         assert raw.execute("SELECT COUNT(*) FROM cases WHERE label IS NOT NULL OR case_json != ''").fetchone() == (0,)
-        assert [r[0] for r in raw.execute("SELECT version FROM schema_version")] == [1, 2]
+        assert [r[0] for r in raw.execute("SELECT version FROM schema_version")] == [1, 2, 3]
     finally:
         raw.close()
 
@@ -288,3 +288,63 @@ def test_a_bad_backup_is_refused_and_nothing_changes(tmp_path):
         with pytest.raises(StoreError):
             restore_backup(store.connection, path, bogus)
         assert [c.label for c in store.recent()] == ["mine"]
+
+
+# -- events: what is not a save --------------------------------------------------------------------
+def test_a_deleted_case_leaves_an_event_with_no_patient_data(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    with CaseStore(path) as store:
+        gone = store.save(case("Mrs Example", 70))
+        store.save(case("Mrs Example", 71), case_id=gone)
+        kept = store.save(case("Mr Other"))
+        store.delete(gone)
+        assert [c.id for c in store.recent()] == [kept]
+        (event,) = store.events()
+    assert (event.kind, event.case_id, event.intact) == (CASE_DELETED, gone, True)
+    assert event.detail.startswith("2 save(s) removed")
+    assert (event.os_user, event.host_name, event.app_version) == (getpass.getuser(), platform.node(), __version__)
+    raw = sqlite3.connect(path)
+    try:  # nothing of the deleted case is left in the file's tables
+        rows = raw.execute("SELECT * FROM events").fetchall() + raw.execute("SELECT * FROM saves").fetchall()
+        assert "Mrs Example" not in json.dumps(rows) and '"age_years": 70' not in json.dumps(rows)
+    finally:
+        raw.close()
+
+
+def test_events_are_never_rewritten_nor_deleted_and_damage_shows(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    with CaseStore(path) as store:
+        store.delete(store.save(case("x")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        for statement in ("UPDATE events SET detail = 'nothing happened'", "DELETE FROM events"):
+            with pytest.raises(sqlite3.DatabaseError, match="never"):
+                raw.execute(statement)
+        raw.execute("DROP TRIGGER events_never_rewritten")  # as a damaged or hand-edited file might be
+        raw.execute("UPDATE events SET case_id = 99")
+    finally:
+        raw.close()
+    with CaseStore(path) as store:
+        (event,) = store.events()
+    assert event.case_id == 99 and not event.intact
+
+
+def test_a_restore_is_an_event_and_an_older_backup_is_brought_up_to_date(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    with CaseStore(path) as store:
+        kept = store.save(case("kept"))
+        backup = daily_backup(store.connection, path, date(2026, 11, 1))
+        store.delete(kept)
+        old = sqlite3.connect(backup, isolation_level=None)  # as a version-2 store wrote it
+        old.execute("DROP TABLE events")
+        old.execute("DELETE FROM schema_version WHERE version = 3")
+        old.close()
+        before = store.restore(backup)
+        assert store.schema_version == SCHEMA_VERSION and [c.label for c in store.recent()] == ["kept"]
+        (event,) = store.events()
+        assert event.kind == BACKUP_RESTORED and event.case_id is None and event.intact
+        assert backup.name in event.detail and before.name in event.detail
+        store.delete(kept)  # the restored store records events again
+        assert [e.kind for e in store.events()] == [BACKUP_RESTORED, CASE_DELETED]
+    with CaseStore(before) as previous:  # the deletion made before the restore is kept in the copy
+        assert [(e.kind, e.case_id) for e in previous.events()] == [(CASE_DELETED, kept)]

@@ -216,7 +216,7 @@ class StoreActions:
 
     def show_backups(self) -> bool:
         """List the daily backups; restore the chosen one into the store after asking."""
-        from hccdecide.store import list_backups, restore_backup
+        from hccdecide.store import list_backups
 
         store = self.store()
         if store is None:
@@ -238,7 +238,7 @@ class StoreActions:
                        "kept as a copy first.", ("yes", "no")) != "yes":
             return False
         try:
-            safety = restore_backup(store.connection, store.path, chosen.path)
+            safety = store.restore(chosen.path)
         except STORE_ERRORS as err:
             self._failed("Backup not restored", "The backup could not be restored; the store is unchanged", err)
             return False

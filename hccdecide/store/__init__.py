@@ -3,10 +3,12 @@
     >>> store, message = open_or_recover()       # message: anything the user must be told
     >>> case_id = store.save(patient, assessment)
     >>> store.recent(), store.history(case_id), store.load(case_id)
+    >>> store.delete(case_id), store.restore(backup), store.events()   # deletions and restores are kept
 
-Modules: :mod:`.casestore` (the store), :mod:`.schema` (tables, migrations, record checksum),
-:mod:`.private` (file modes), :mod:`.backups` (daily backups, restore, damaged files moved aside),
-:mod:`.wal` (what a damaged write-ahead log loses).
+Modules: :mod:`.casestore` (the store), :mod:`.records` (the rows it returns), :mod:`.schema` (tables,
+migrations, record checksum), :mod:`.events` (deletions and restores), :mod:`.private` (file modes),
+:mod:`.backups` (daily backups, restore, damaged files moved aside), :mod:`.wal` (what a damaged
+write-ahead log loses).
 """
 from __future__ import annotations
 
@@ -18,13 +20,16 @@ from pathlib import Path
 from hccdecide.errors import StoreError
 from hccdecide.store.backups import (Backup, backup_dir, copy_damaged_wal, daily_backup, list_backups, move_aside,
                                      restore_backup)
-from hccdecide.store.casestore import AuditRow, CaseStore, CaseSummary, DamagedRecord, NOT_RECORDED
+from hccdecide.store.casestore import CaseStore
+from hccdecide.store.events import BACKUP_RESTORED, CASE_DELETED, StoreEvent
+from hccdecide.store.records import NOT_RECORDED, AuditRow, CaseSummary, DamagedRecord
 from hccdecide.store.private import tighten_store
 from hccdecide.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hccdecide.store.wal import inspect_wal
 
-__all__ = ["AuditRow", "Backup", "CaseStore", "CaseSummary", "DamagedRecord", "MIGRATIONS", "NOT_RECORDED",
-           "SCHEMA_VERSION", "default_store_path", "list_backups", "open_or_recover", "restore_backup"]
+__all__ = ["AuditRow", "BACKUP_RESTORED", "Backup", "CASE_DELETED", "CaseStore", "CaseSummary", "DamagedRecord",
+           "MIGRATIONS", "NOT_RECORDED", "SCHEMA_VERSION", "StoreEvent", "default_store_path", "list_backups",
+           "open_or_recover", "restore_backup"]
 
 DATA_DIR_ENV = "HCCDECIDE_DATA_DIR"
 STORE_FILE_NAME = "cases.sqlite3"

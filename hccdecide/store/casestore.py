@@ -25,80 +25,26 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterator
 
 from hccdecide import __version__
 from hccdecide.atomic_file import write_atomically
 from hccdecide.errors import StoreError
 from hccdecide.patient import Patient
-from hccdecide.store import schema
+from hccdecide.store import events, schema
+from hccdecide.store.backups import restore_backup
 from hccdecide.store.private import create_private_file, make_private_dir
+from hccdecide.store.records import NOT_RECORDED, AuditRow, CaseSummary, DamagedRecord, SaveRow, audit_row  # noqa: F401
 
 if TYPE_CHECKING:  # the engine is imported only when a save needs an assessment computed
     from hccdecide.engine.assessment import Assessment
 
 BUSY_TIMEOUT_S = 5.0  # wait this long for another connection's write lock before failing
 AUDITED_NOTE_KINDS = ("override", "conflict")
-NOT_RECORDED = "not recorded"
 
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _CORRUPT_PHRASES = ("file is not a database", "malformed", "file is encrypted", "disk image")
 _SAVE_COLUMNS = "s.id, " + ", ".join(f"s.{f}" for f in schema.RECORD_FIELDS) + ", s.checksum"
-
-
-class CaseSummary(NamedTuple):
-    """One row of :meth:`CaseStore.recent`."""
-
-    id: int
-    label: str | None
-    updated_at: str  # UTC, ISO 8601
-
-
-class AuditRow(NamedTuple):
-    """One save of a case, as recorded at the time."""
-
-    id: int
-    case_id: int
-    saved_at: str  # UTC, ISO 8601
-    app_version: str
-    evidence_version: str
-    evidence_digest: str
-    overrides: list[dict[str, str]]  # [{"key", "kind", "text"}]
-    os_user: str  # NOT_RECORDED for saves made before the store recorded it
-    host_name: str
-    intact: bool  # False: the record fails its checksum; its fields may be damaged
-    has_case: bool  # this save carries a copy of the case (every save since schema 2)
-
-
-class DamagedRecord(NamedTuple):
-    """A save whose checksum does not match: reported and skipped."""
-
-    save_id: int
-    case_id: int
-    saved_at: str
-
-    def describe(self) -> str:
-        return (f"Case {self.case_id}: the save recorded at {self.saved_at[:19].replace('T', ' ')} UTC is "
-                "damaged (its checksum does not match) and was skipped")
-
-
-class _Save(NamedTuple):
-    id: int
-    case_id: int
-    saved_at: str
-    app_version: str
-    evidence_version: str
-    evidence_digest: str
-    overrides_json: str
-    os_user: str | None
-    host_name: str | None
-    label: str | None
-    case_json: str | None
-    checksum: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.checksum == schema.record_digest(*self[1:11])
 
 
 def current_user() -> str:
@@ -297,18 +243,18 @@ class CaseStore:
                       f"VALUES ({', '.join('?' * len(record))}, ?)", (*record, schema.record_digest(*record)))
         return int(case_id)
 
-    def _verified(self, rows: list[tuple[Any, ...]]) -> list[_Save]:
+    def _verified(self, rows: list[tuple[Any, ...]]) -> list[SaveRow]:
         """The intact saves among ``rows``; the others are noted in :attr:`damaged`."""
         good = []
         for row in rows:
-            save = _Save(*row)
+            save = SaveRow(*row)
             if save.intact:
                 good.append(save)
             else:
                 self.damaged[save.id] = DamagedRecord(save.id, save.case_id, str(save.saved_at))
         return good
 
-    def _latest(self, case_id: int) -> _Save:
+    def _latest(self, case_id: int) -> SaveRow:
         row = self._conn.execute(f"SELECT {_SAVE_COLUMNS} FROM saves s WHERE s.case_id = ? "
                                  "ORDER BY s.id DESC LIMIT 1", (case_id,)).fetchone()
         if row is None:
@@ -345,7 +291,7 @@ class CaseStore:
             f"SELECT {_SAVE_COLUMNS} FROM cases c JOIN saves s "
             "ON s.id = (SELECT MAX(id) FROM saves WHERE case_id = c.id) "
             "ORDER BY c.updated_at DESC, c.id DESC")
-        saves: list[_Save] = []
+        saves: list[SaveRow] = []
         while len(saves) < int(limit):  # read (and verify) only as far as the list needs
             row = cursor.fetchone()
             if row is None:
@@ -362,13 +308,32 @@ class CaseStore:
         if not rows:
             raise KeyError(f"no case {case_id} in {self.path}")
         intact = {s.id for s in self._verified(rows)}
-        return [_audit_row(_Save(*r), r[0] in intact) for r in rows]
+        return [audit_row(SaveRow(*r), r[0] in intact) for r in rows]
 
     def delete(self, case_id: int) -> None:
-        """Remove the case and its save history (both, in one transaction)."""
+        """Remove the case and its saves; an event row keeps that it was deleted (one transaction)."""
         with self._transaction() as c:
+            count, last = c.execute("SELECT COUNT(*), MAX(saved_at) FROM saves WHERE case_id = ?", (case_id,)).fetchone()
             if c.execute("DELETE FROM cases WHERE id = ?", (case_id,)).rowcount == 0:
                 raise KeyError(f"no case {case_id} in {self.path}")
+            self._event(c, events.CASE_DELETED, case_id, f"{count} save(s) removed, the last made {last}")
+
+    def restore(self, backup: str | Path) -> Path:
+        """Replace every case by the backup's (:func:`~hccdecide.store.backups.restore_backup`), bring it
+        to this version's tables, and record the restore as an event; return the before-restore copy."""
+        safety = restore_backup(self._conn, self.path, Path(backup))
+        self._migrate()  # a backup made by an older version is upgraded like any store
+        with self._transaction() as c:
+            self._event(c, events.BACKUP_RESTORED, None,
+                        f"restored from {Path(backup).name}; the store as it was is kept in {safety.name}")
+        return safety
+
+    def events(self) -> list[events.StoreEvent]:
+        """The store's events (deletions, restores), oldest first."""
+        return events.read_events(self._conn)
+
+    def _event(self, c: sqlite3.Connection, kind: str, case_id: int | None, detail: str) -> None:
+        events.append_event(c, utc_now(), kind, case_id, detail, (current_user(), current_host()), __version__)
 
     # -- files ---------------------------------------------------------------------------------
     def import_json(self, path: str | Path) -> int:
@@ -388,13 +353,3 @@ class CaseStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _audit_row(s: _Save, intact: bool) -> AuditRow:
-    try:
-        overrides = json.loads(s.overrides_json) if intact else []
-    except (TypeError, ValueError):
-        overrides = []
-    return AuditRow(s.id, s.case_id, str(s.saved_at), str(s.app_version), str(s.evidence_version),
-                    str(s.evidence_digest), overrides, s.os_user or NOT_RECORDED, s.host_name or NOT_RECORDED,
-                    intact, s.case_json is not None)

@@ -12,6 +12,9 @@ Since version 2 a save appends and nothing is rewritten:
   JSON (:func:`record_digest`). A trigger refuses any UPDATE of a save.
 - ``cases`` is only the index: id, when created, when last saved. The case as it stands is its
   latest save; earlier saves stay readable.
+
+Since version 3, ``events`` records what is not a save (see :mod:`.events`): a case deleted, a
+backup restored; appended only, sealed like saves, without patient data.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from typing import Any
 
 RECORD_FIELDS = ("case_id", "saved_at", "app_version", "evidence_version", "evidence_digest",
                  "overrides_json", "os_user", "host_name", "label", "case_json")
+EVENT_FIELDS = ("at", "kind", "case_id", "detail", "os_user", "host_name", "app_version")
 DIGEST_FUNCTION = "hccdecide_record_digest"
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -64,6 +68,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE cases SET label = NULL, case_json = ''",
         """CREATE TRIGGER saves_append_only BEFORE UPDATE ON saves
            BEGIN SELECT RAISE(ABORT, 'a save is never rewritten: save again to append'); END""",
+    ),
+    (  # 3: the store's own events (a case deleted, a backup restored), appended only, no patient data
+        """CREATE TABLE events (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               at TEXT NOT NULL,            -- UTC, ISO 8601
+               kind TEXT NOT NULL,          -- 'case deleted' | 'backup restored'
+               case_id INTEGER,             -- no foreign key: the case may be gone
+               detail TEXT NOT NULL,
+               os_user TEXT NOT NULL,
+               host_name TEXT NOT NULL,
+               app_version TEXT NOT NULL,
+               checksum TEXT NOT NULL       -- SHA-256 of the row's JSON (record_digest)
+           )""",
+        """CREATE TRIGGER events_never_rewritten BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'a store event is never rewritten'); END""",
+        """CREATE TRIGGER events_never_deleted BEFORE DELETE ON events
+           BEGIN SELECT RAISE(ABORT, 'a store event is never deleted'); END""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

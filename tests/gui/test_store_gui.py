@@ -175,6 +175,7 @@ def test_a_backup_is_restored_from_the_window(qtbot, make_window, data_dir, repl
     assert w.store.show_backups()
     assert asked and [s.id for s in w.store.recent()] == [case_id]
     assert messages[-1][0] == "Backup restored" and "cases-before-restore-" in messages[-1][1]
+    assert [e.kind for e in store.events()] == ["backup restored"]  # the restore is kept in the store
 
 
 @pytest.mark.skipif(os.name != "posix", reason="mode bits decide access only on POSIX")
