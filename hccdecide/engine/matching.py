@@ -162,6 +162,8 @@ class StudyMatch:
     unreported_domains: tuple[str, ...] = ()  # core domains no met criterion (nor the source) settles
     unadmitted_gates: tuple[Gate, ...] = ()  # open gates no met criterion of this study admits
     dose_flags: tuple[str, ...] = ()  # the planned course outside the study's dose (never decides status)
+    # unadmitted gates that only a cohort description covers, with that description
+    gate_descriptions: tuple[tuple[Gate, Criterion], ...] = ()
 
     @property
     def uncertain_kinds(self) -> tuple[dict[str, Any], ...]:
@@ -173,9 +175,21 @@ class StudyMatch:
         if self.missing:
             out.append({"kind": MISSING_DATA, "fields": list(self.missing)})
         if self.unreported_domains or self.unadmitted_gates:
-            out.append({"kind": UNREPORTED_CRITERIA, "domains": list(self.unreported_domains),
-                        "gates": [g.label for g in self.unadmitted_gates]})
+            kind = {"kind": UNREPORTED_CRITERIA, "domains": list(self.unreported_domains),
+                    "gates": [g.label for g in self.unadmitted_gates]}
+            if self.gate_descriptions:
+                kind["gates_only_described"] = [{"gate": g.label, "criterion": c.id, "location": c.location,
+                                                 "cohort_count": c.cohort_count or None}
+                                                for g, c in self.gate_descriptions]
+            out.append(kind)
         return tuple(out)
+
+    def gate_text(self, gate: Gate) -> str:
+        described = {g.key: c for g, c in self.gate_descriptions}
+        if gate.key in described:
+            return (f"whether it admits {gate.label}: only its cohort description includes such patients "
+                    f"({description_text(described[gate.key])}), which is no inclusion criterion")
+        return f"whether it treated {gate.label}"
 
     @property
     def checked_count(self) -> int:
@@ -201,7 +215,7 @@ class StudyMatch:
                 out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in kind["fields"]))
             else:
                 what = [f"its {DOMAIN_LABEL[d]} criterion" for d in kind["domains"]]
-                what += [f"whether it treated {g}" for g in kind["gates"]]
+                what += [self.gate_text(g) for g in self.unadmitted_gates]
                 out.append("not reported by the source: " + "; ".join(what))
         return " · ".join(out)
 
@@ -281,10 +295,31 @@ def unreported_domains(study: Study, results: tuple[CriterionResult, ...]) -> tu
     return tuple(out)
 
 
+def description_text(c: Criterion) -> str:
+    """A cohort description with how many patients it held at its edge, where the source says."""
+    return f"{c.cohort_count}; {c.location}" if c.cohort_count else c.location
+
+
+def _tests_gate(g: Gate, r: CriterionResult) -> bool:
+    return r.status == MET and r.criterion.rule is not None and bool(rule_vars(r.criterion.rule) & set(g.variables))
+
+
 def unadmitted_gates(gates: tuple[Gate, ...], results: tuple[CriterionResult, ...]) -> tuple[Gate, ...]:
-    def admits(g: Gate, r: CriterionResult) -> bool:
-        return r.status == MET and r.criterion.rule is not None and bool(rule_vars(r.criterion.rule) & set(g.variables))
-    return tuple(g for g in gates if not any(admits(g, r) for r in results))
+    """Open gates no met *criterion* admits. A range that only describes the cohort (``basis:
+    cohort_description``) does not admit: a few such patients among those treated is not a rule that
+    took them in, and their outcomes are not the cohort's."""
+    return tuple(g for g in gates
+                 if not any(_tests_gate(g, r) and r.criterion.basis == "criterion" for r in results))
+
+
+def described_gates(gates: tuple[Gate, ...], results: tuple[CriterionResult, ...]) -> tuple[tuple[Gate, Criterion], ...]:
+    """Of the unadmitted gates, those a met cohort description covers, with that description."""
+    out = []
+    for g in gates:
+        hit = next((r.criterion for r in results if _tests_gate(g, r) and r.criterion.basis != "criterion"), None)
+        if hit is not None:
+            out.append((g, hit))
+    return tuple(out)
 
 
 def match_study(study: Study, derived: Derived) -> StudyMatch:
@@ -295,10 +330,11 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
         # "eligible" would claim a fit nothing was checked against
         status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
     gates = unadmitted_gates(open_gates(derived.facts), results)
+    described = described_gates(gates, results)
     doses = dose_flags(study, derived.facts)
     if status == INELIGIBLE:
-        return StudyMatch(study, status, results, warnings, (), gates, doses)
+        return StudyMatch(study, status, results, warnings, (), gates, doses, described)
     domains = unreported_domains(study, results)
     if domains or gates:
         status = UNCERTAIN
-    return StudyMatch(study, status, results, warnings, domains, gates, doses)
+    return StudyMatch(study, status, results, warnings, domains, gates, doses, described)

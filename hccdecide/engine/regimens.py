@@ -16,7 +16,8 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 from hccdecide.engine.levels import evidence_level
-from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
+from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch,
+                                       description_text)
 from hccdecide.evidence.library import RegimenInfo
 from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
 
@@ -193,9 +194,16 @@ class RegimenResult:
         """Plain words for each clinical gate (Child–Pugh C, ECOG 3-4, BCLC D) that no study of this
         regimen admits: none reports treating patients like this one."""
         gates = {g.key: g for m in self.matches for g in m.unadmitted_gates}
-        return tuple(f"No study of this regimen reports treating patients with {g.label}."
-                     for key, g in gates.items()
+        return tuple(self._gate_message(g) for key, g in gates.items()
                      if all(any(x.key == key for x in m.unadmitted_gates) for m in self.matches))
+
+    def _gate_message(self, gate) -> str:
+        described = [(m.study, c) for m in self.matches for g, c in m.gate_descriptions if g.key == gate.key]
+        if not described:
+            return f"No study of this regimen reports treating patients with {gate.label}."
+        where = "; ".join(f"{s.short_name}: {description_text(c)}" for s, c in described)
+        return (f"No study of this regimen has a criterion admitting patients with {gate.label}; "
+                f"only a cohort description includes a few ({where}).")
 
     @property
     def open_trials(self) -> tuple[StudyMatch, ...]:

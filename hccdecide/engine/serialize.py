@@ -77,7 +77,7 @@ def study_json(m: StudyMatch) -> dict[str, Any]:
         "dose_flags": list(m.dose_flags), "checked": m.checked_count, "to_confirm": m.to_confirm_count, "counts_text": m.counts_text,
         "core_domains": {d: c.model_dump() for d, c in s.core_domains.items()},
         "criteria": [{"id": c.criterion.id, "label": c.criterion.label, "status": c.status,
-                      "reason": c.reason, "from_list": c.criterion.from_list,
+                      "reason": c.reason, "from_list": c.criterion.from_list, "basis": c.criterion.basis,
                       "location": c.criterion.location} for c in m.criteria],
         "warnings": list(m.warnings),
     }

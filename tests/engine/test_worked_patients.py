@@ -125,18 +125,31 @@ def test_7_regional_nodes_exclude_pan_2024():
     assert match_study_of("pan2024_periop_mvi", with_node).status == INELIGIBLE
 
 
-def test_8_luo_is_the_one_study_that_treated_child_pugh_c():
-    # Luo Table 1: Child-Pugh A 14, B 5, C 2, KPS 60-70 or > 70. A Child-Pugh C patient with two lung
-    # metastases, KPS 70 and no systemic therapy fits Luo's reported population; its regimen carries no
-    # "never treated Child-Pugh C" message.
+def test_8_luo_describes_child_pugh_c_patients_but_does_not_admit_them():
+    # Luo Table 1: Child-Pugh A 14, B 5, C 2, KPS 60-70 or > 70. The A-C span is who happened to be
+    # treated, not an inclusion criterion (the listed criteria in Patients and Methods say nothing of liver
+    # function), and the 2 Child-Pugh C patients had a median PFS of 2 months (Table 1) against 12 for
+    # class A. A Child-Pugh C patient with two lung metastases, KPS 70 and no systemic therapy therefore
+    # stays *uncertain* (not eligible), the reason naming the description and its counts; the regimen
+    # says that only a cohort description includes such patients.
     values = dict(ecog=2, kps=70, bilirubin_umol_l=60, albumin_g_l=26, inr=1.5, ascites="moderate_severe",
                   encephalopathy="none", extrahepatic_spread=True, ehm_lung_count=2, ehm_bone_count=0,
                   ehm_adrenal_count=0, ehm_brain_count=0, ehm_peritoneum_count=0, ehm_other_count=0,
                   lnm_present=False, intrahepatic_metastasis=False, prior_systemic_therapy=False)
     matches, regimens = statuses(values)
     assert derive(Patient.from_dict(values))["child_pugh_class"] == "C"   # 3 + 3 + 1 + 3 + 1 = 11
-    assert matches["luo_oligomet"].status == ELIGIBLE
-    assert not any("Child–Pugh C" in g for g in regimens["imrt_tace_oligomet"].gate_messages)
+    luo = matches["luo_oligomet"]
+    assert luo.status == UNCERTAIN and kinds(luo) == [UNREPORTED_CRITERIA]
+    assert "2 of the 21" in luo.uncertain_text and "no inclusion criterion" in luo.uncertain_text
+    described = luo.uncertain_kinds[0]["gates_only_described"]
+    assert described[0]["criterion"] == "population_child_pugh_a_to_c"
+    message = [g for g in regimens["imrt_tace_oligomet"].gate_messages if "Child–Pugh C" in g]
+    assert message and "only a cohort description" in message[0]
+    # the same patient with Child-Pugh B (bilirubin 30 < 34.2 -> 1, albumin 30 -> 2, INR 1.5 -> 1, mild
+    # ascites 2, no encephalopathy 1 = 7): no gate is open and the description covers liver function
+    child_b = dict(values, bilirubin_umol_l=30, albumin_g_l=30, ascites="mild")
+    assert derive(Patient.from_dict(child_b))["child_pugh_class"] == "B"
+    assert match_study_of("luo_oligomet", child_b).status == ELIGIBLE
 
 
 def test_9_an_organ_left_blank_keeps_luo_uncertain():
