@@ -22,6 +22,13 @@ class Bclc:
     reason: str
     missing: tuple[str, ...] = ()
     caution: str = ""
+    before_resection: bool = False  # staged from a tumour since resected with no residual disease
+
+    @property
+    def label(self) -> str:
+        if self.stage is None:
+            return "BCLC stage unknown"
+        return f"BCLC stage {self.stage}" + (" before resection" if self.before_resection else "")
 
 
 @dataclass(frozen=True)
@@ -73,3 +80,13 @@ def bclc_stage(i: BclcInputs) -> Bclc:
     caution = ("Child–Pugh B: the 2022 strategy expects preserved liver function in stages 0–B"
                if i.child_pugh_class == "B" else "")
     return Bclc(stage, f"ECOG 0, no MVI or spread; {reason}", (), caution)
+
+
+def before_resection(b: Bclc) -> Bclc:
+    """The stage of a tumour that has since been resected with no residual disease: it describes the
+    patient before the operation, not now (nothing is left to stage). Kept, and labelled, so criteria
+    that read the stage at diagnosis can still use it."""
+    if b.stage is None:
+        return b
+    return Bclc(b.stage, f"before resection: {b.reason}; resected since with no residual tumour and no "
+                "recurrence, so there is no tumour to stage now", b.missing, b.caution, True)

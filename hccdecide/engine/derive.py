@@ -37,6 +37,8 @@ DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
     "bed_gy": ("rt_dose_gy", "rt_fractions", "alpha_beta_gy"), "eqd2_gy": ("rt_dose_gy", "rt_fractions",
                                                                            "alpha_beta_gy"),
     "inr_x_uln": ("inr", "inr_uln"), "bilirubin_x_uln": ("bilirubin_umol_l", "bilirubin_uln_umol_l"),
+    "has_target_lesion": ("resected", "residual_disease", "recurrent", "progressing_lesions", "tumour_count",
+                          "largest_diameter_cm", "vp", "vv", "intrahepatic_metastasis", *_NODES, *_ORGANS),
 }
 
 
@@ -270,6 +272,47 @@ def _any_extrahepatic(lnm_present: bool | None, distant: bool | None) -> bool | 
     return False if lnm_present is False and distant is False else None
 
 
+def _diameters(p: Patient) -> tuple[float | None, float | None]:
+    """Largest and summed diameter; with one tumour each is the other (an entered pair that differs is
+    a conflict, engine/conflicts.py, and both are then kept as entered)."""
+    largest, total = p["largest_diameter_cm"], p["sum_diameter_cm"]
+    if p["tumour_count"] == 1:
+        return (total if largest is None else largest), (largest if total is None else total)
+    return largest, total
+
+
+def _cleared_by_resection(p: Patient) -> bool | None:
+    """Whether a resection removed every lesion and nothing has come back since: True after a resection
+    with no residual tumour and no recurrence, None when one of the three is unknown."""
+    if p["resected"] is not True or p["residual_disease"] is not False:
+        return False if p["resected"] is False or p["residual_disease"] is True else None
+    return None if p["recurrent"] is None else not p["recurrent"]
+
+
+def has_target_lesion(p: Patient, facts: Mapping[str, Any]) -> bool | None:
+    """A lesion that tumour-directed treatment could aim at now. After a complete resection the entered
+    tumour, thrombus and nodes describe what was removed, so only a recurrence or a progressing lesion
+    counts; otherwise any tumour, thrombus, node or metastasis entered counts. Unknown stays unknown:
+    "no lesion" needs either a complete resection without recurrence, or no intrahepatic tumour, no
+    vascular invasion and no extrahepatic disease entered as such."""
+    new_growth = p["recurrent"] is True or p["residual_disease"] is True or (p["progressing_lesions"] or 0) > 0
+    if new_growth:
+        return True
+    cleared = _cleared_by_resection(p)
+    if cleared:
+        return False
+    if p["resected"] is True and cleared is None:
+        return None  # the entered tumour may be the one resected
+    present = [(p["tumour_count"] or 0) > 0, p["largest_diameter_cm"] is not None, facts["mvi_present"] is True,
+               facts["lnm_present"] is True, facts["distant_organ_metastasis"] is True,
+               p["intrahepatic_metastasis"] is True]
+    if any(present):
+        return True
+    if p["tumour_count"] == 0 and facts["mvi_present"] is not True and facts["extrahepatic_disease"] is False:
+        return False
+    return None
+
+
 def derive(p: Patient) -> Derived:
     """Compute every derived value for ``p``; unknown inputs give unknown (None) outputs."""
     notes: list[Note] = []
@@ -283,8 +326,11 @@ def derive(p: Patient) -> Derived:
         notes.append(Note("lnm_location", "override", nodal.reason))
     ehs = _extrahepatic(p, nodal, notes)
     any_spread = _any_extrahepatic(lnm_present, ehs["distant_organ_mets"])
+    largest, total = _diameters(p)
     bclc = staging.bclc_stage(staging.BclcInputs(p["ecog"], cp_class, mvi_present, any_spread,
-                                                 p["tumour_count"], p["largest_diameter_cm"]))
+                                                 p["tumour_count"], largest))
+    if _cleared_by_resection(p):
+        bclc = staging.before_resection(bclc)
     olig = oligo.oligoprogression_type(p["progressing_lesions"], p["progressing_organs"],
                                        p["metastatic_history"], p["months_since_diagnosis"])
     ratios, uln_used = _uln_ratios(p)
@@ -310,6 +356,8 @@ def derive(p: Patient) -> Derived:
     facts = {key: p.values.get(key) for key in VARIABLES if key not in derived}
     facts.update(_implied(p))
     facts.update(derived)
+    facts.update(largest_diameter_cm=largest, sum_diameter_cm=total)
+    facts["has_target_lesion"] = has_target_lesion(p, facts)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     notes.extend(conflicts(p.values))

@@ -15,14 +15,14 @@ Administrative criteria are listed "to confirm" and never decide the status.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from hccdecide.engine.derive import Derived
 from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.evidence.crosscheck import criterion_domains
-from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, VARIABLES
+from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES
 
 MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"
 
@@ -184,6 +184,14 @@ class StudyMatch:
             out.append(kind)
         return tuple(out)
 
+    def _domain_text(self, domain: str) -> str:
+        cover = self.study.core_domains.get(domain)
+        if domain == SETTING and cover is not None and cover.criteria:
+            what = "systemic therapy" if gives_systemic_therapy(self.study) else "treatment"
+            return (f"its line-of-therapy criterion (the review's major criteria say nothing of previous {what} "
+                    "for a patient like this)")
+        return f"its {DOMAIN_LABEL[domain]} criterion"
+
     def gate_text(self, gate: Gate) -> str:
         described = {g.key: c for g, c in self.gate_descriptions}
         if gate.key in described:
@@ -214,7 +222,7 @@ class StudyMatch:
             if kind["kind"] == MISSING_DATA:
                 out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in kind["fields"]))
             else:
-                what = [f"its {DOMAIN_LABEL[d]} criterion" for d in kind["domains"]]
+                what = [self._domain_text(d) for d in kind["domains"]]
                 what += [self.gate_text(g) for g in self.unadmitted_gates]
                 out.append("not reported by the source: " + "; ".join(what))
         return " · ".join(out)
@@ -257,6 +265,26 @@ def population_warnings(bounds: list[Bound], facts: Mapping[str, Any]) -> tuple[
     return tuple(out)
 
 
+# Every study except an adjuvant one aims its treatment at a lesion, so the patient must have one now.
+# A study is adjuvant when one of its criteria reads residual disease (after a resection that left
+# none): its target is the resection bed, not a lesion.
+TARGET_LESION = Criterion(
+    id="has_target_lesion", label="A lesion to treat now (the study's treatment is aimed at a tumour)",
+    from_list="setting", rule=Condition(var="has_target_lesion", op=Op.IS_TRUE),
+    location="matching rule of this application: every non-adjuvant study treats a lesion",
+    note="Not in the source's list: a patient with no residual, recurrent or progressing disease has "
+         "nothing for a tumour-directed treatment to aim at.")
+
+
+def is_adjuvant(study: Study) -> bool:
+    return any(c.rule is not None and "residual_disease" in rule_vars(c.rule) for c in study.criteria)
+
+
+def setting_rules(study: Study) -> tuple[Criterion, ...]:
+    """Criteria the engine adds to a study's own: the lesion a tumour-directed treatment needs."""
+    return () if is_adjuvant(study) else (TARGET_LESION,)
+
+
 NO_CHECKABLE_CRITERIA = ("the source gives no patient-level criterion that can be checked, "
                          "so whether this patient fits cannot be judged from the data")
 
@@ -281,16 +309,78 @@ def _unsettle_conflicts(result: CriterionResult, derived: Derived) -> CriterionR
                            f"{result.status.replace('_', ' ')} as entered)", note.fields)
 
 
-def unreported_domains(study: Study, results: tuple[CriterionResult, ...]) -> tuple[str, ...]:
+# A study known only through a review comes with its "major inclusion criteria", not its full list, so
+# silence about the line of therapy is no evidence that any line was taken. For such a study the setting
+# domain is covered only by a criterion that checks where the patient stands in the course of treatment:
+# previous treatment, line, response, resection done, recurrence, awaiting a transplant. Resectability,
+# ablation candidacy, a central site, a margin or pain describe the tumour or the intent, not the line.
+# When the study gives a systemic agent, the check must reach systemic therapy: "previously treated"
+# does not say whether a patient progressing on first-line therapy was taken.
+SYSTEMIC_LINE_VARS = frozenset({"prior_systemic_therapy", "progressed_on_sorafenib", "anti_pd1_refractory",
+                                "first_line_therapy", "months_stable_on_first_line"})
+LINE_VARS = SYSTEMIC_LINE_VARS | {"treatment_naive", "recurrent", "resected", "residual_disease", "prior_tace",
+                                  "tace_incomplete_response", "prior_rt_same_site", "primary_controlled",
+                                  "transplant_candidate"}
+
+
+def gives_systemic_therapy(study: Study) -> bool:
+    return any(arm.regimen.systemic for arm in study.arms)
+
+
+def _condition_checks_line(cond: Condition, systemic: bool) -> bool:
+    if not systemic:
+        return cond.var in LINE_VARS
+    # "untreated" rules out any systemic therapy; "previously treated" does not say which line
+    return cond.var in SYSTEMIC_LINE_VARS or (cond.var == "treatment_naive" and cond.op == Op.IS_TRUE)
+
+
+def checks_line(rule: Rule | None, facts: Mapping[str, Any], systemic: bool) -> bool:
+    """Whether the way this patient meets ``rule`` goes through a line-of-therapy check: for any_of, a
+    part the patient meets must check it (meeting "unresectable" in "unresectable or previously
+    treated" checks no line)."""
+    if rule is None:
+        return False
+    if isinstance(rule, Condition):
+        return _condition_checks_line(rule, systemic)
+    if isinstance(rule, AnyOf):
+        return any(checks_line(r, facts, systemic) for r in rule.any_of if evaluate_rule(r, facts).status == MET)
+    return any(checks_line(r, facts, systemic) for r in rule.all_of)
+
+
+def _covers(domain: str, r: CriterionResult, facts: Mapping[str, Any], line_needed: bool, systemic: bool) -> bool:
+    if domain != SETTING or not line_needed:
+        return r.status in (MET, UNKNOWN)  # an unknown criterion is missing data, not unreported
+    if r.status == UNKNOWN:
+        return any(_condition_checks_line(c, systemic) for c in _conditions(r.criterion.rule))
+    return r.status == MET and checks_line(r.criterion.rule, facts, systemic)
+
+
+def _conditions(rule: Rule | None) -> Iterator[Condition]:
+    if isinstance(rule, Condition):
+        yield rule
+    elif rule is not None:
+        for part in rule.any_of if isinstance(rule, AnyOf) else rule.all_of:
+            yield from _conditions(part)
+
+
+def needs_line_check(study: Study) -> bool:
+    return study.summarised_by_review
+
+
+def unreported_domains(study: Study, results: tuple[CriterionResult, ...],
+                       facts: Mapping[str, Any] | None = None) -> tuple[str, ...]:
     """Core domains that neither a met criterion nor a stated absence of limits settles. A domain whose
-    criterion is unknown is missing data, not unreported, so it is left out here."""
+    criterion is unknown is missing data, not unreported, so it is left out here. The setting domain
+    of a study known only through a review needs a criterion that checks the line of therapy."""
+    facts = facts or {}
+    line_needed, systemic = needs_line_check(study), gives_systemic_therapy(study)
     out = []
     for domain in CORE_DOMAINS:
         cover = study.core_domains.get(domain)
         if cover is not None and cover.unrestricted:
             continue
         listed = [r for r in results if cover is not None and r.criterion.id in cover.criteria]
-        if not any(r.status in (MET, UNKNOWN) for r in listed):
+        if not any(_covers(domain, r, facts, line_needed, systemic) for r in listed):
             out.append(domain)
     return tuple(out)
 
@@ -323,10 +413,12 @@ def described_gates(gates: tuple[Gate, ...], results: tuple[CriterionResult, ...
 
 
 def match_study(study: Study, derived: Derived) -> StudyMatch:
-    results = tuple(_unsettle_conflicts(evaluate_criterion(c, derived.facts), derived) for c in study.criteria)
+    own = tuple(_unsettle_conflicts(evaluate_criterion(c, derived.facts), derived) for c in study.criteria)
+    results = own + tuple(_unsettle_conflicts(evaluate_criterion(c, derived.facts), derived)
+                          for c in setting_rules(study))
     warnings = population_warnings(study.population_bounds, derived.facts)
     status = study_status(results)
-    if all(r.status == TO_CONFIRM for r in results):
+    if all(r.status == TO_CONFIRM for r in own) and status != INELIGIBLE:
         # "eligible" would claim a fit nothing was checked against
         status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
     gates = unadmitted_gates(open_gates(derived.facts), results)
@@ -334,7 +426,7 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     doses = dose_flags(study, derived.facts)
     if status == INELIGIBLE:
         return StudyMatch(study, status, results, warnings, (), gates, doses, described)
-    domains = unreported_domains(study, results)
+    domains = unreported_domains(study, results, derived.facts)
     if domains or gates:
         status = UNCERTAIN
     return StudyMatch(study, status, results, warnings, domains, gates, doses, described)

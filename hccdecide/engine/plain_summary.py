@@ -35,7 +35,7 @@ class Glance:
 
 def stage_sentence(a: Assessment) -> str:
     f = a.derived.facts
-    bclc = f"BCLC stage {f['bclc_stage']}" if f["bclc_stage"] else "BCLC stage unknown"
+    bclc = a.derived.bclc.label
     if f["child_pugh_class"]:
         score = f" ({f['child_pugh_score']} points)" if f["child_pugh_score"] else ""
         liver = f"Child–Pugh {f['child_pugh_class']}{score}"

@@ -124,7 +124,9 @@ def test_boundary_values_stay_eligible(library, which, changes):
 
 @pytest.mark.parametrize("which, unknown, missing", [
     ("yan", "prior_rt_same_site", ("prior_rt_same_site",)),
-    ("yan", "lnm_present", ("lnm_present",)),
+    # the nodes are the only lesion this case enters: without them, whether there is a lesion to treat
+    # at all is unknown too
+    ("yan", "lnm_present", ("lnm_present", "has_target_lesion")),
     ("pan", "ast_u_l", ("transaminase_x_uln",)),
     ("pan", "lnm_present", ("extrahepatic_disease",)),
     ("pan", "resectable", ("resectable",)),

@@ -80,13 +80,15 @@ def test_outcome_range_spans_the_figures_of_the_best_fitting_studies(oligo_asses
                 assert row.value_range == (min(values), max(values))
 
 
-def test_an_ineligible_study_does_not_widen_the_range_of_eligible_ones():
-    # Example nodal case: RT + TKI has a median OS of 15.8 months from RTOG 1112 (eligible), 19.45 from
-    # the Chen 2022 meta-analysis (uncertain) and 16.5 from Zhai 2025 (ineligible). All stay listed; only
-    # the eligible study spans the expected range. (RTOG 1112's 38% is a response of the vascular
-    # invasion only, stored as VASCULAR_RESPONSE, so it is no longer in the ORR row.)
-    a = assess(Patient.from_file(cases_dir() / "example_nodal_disease.json"))
-    rt_tki = next(r for r in a.regimens if r.info.key == "rt_tki")
+def test_an_ineligible_study_does_not_widen_the_range_of_eligible_ones(library):
+    # RT + TKI has a median OS of 15.8 months from RTOG 1112, 19.45 from the Chen 2022 meta-analysis and
+    # 16.5 from Zhai 2025. With RTOG 1112 eligible, Chen uncertain and Zhai ineligible, all stay listed;
+    # only the eligible study spans the expected range. (RTOG 1112's 38% is a response of the vascular
+    # invasion only, stored as VASCULAR_RESPONSE, so it is not in the ORR row.)
+    matches = [fake(library, "dawson2025_rtog1112_sbrt_sorafenib", ELIGIBLE),
+               fake(library, "chen2022_ebrt_sorafenib_meta", UNCERTAIN),
+               fake(library, "zhai2025_sorafenib_rt_vtt", INELIGIBLE)]
+    rt_tki = next(r for r in group_regimens(matches, library.regimens) if r.info.key == "rt_tki")
     mos = next(row for row in rt_tki.outcomes if row.endpoint == "OS" and row.measure == "median")
     assert {(f.study.id, f.status, f.outcome.estimate.value) for f in mos.figures} == {
         ("dawson2025_rtog1112_sbrt_sorafenib", "eligible", 15.8),

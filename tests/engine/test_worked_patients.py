@@ -275,3 +275,101 @@ def test_no_checkable_criterion_is_not_a_population_caution():
     # population, so "SBRT instead of TACE" is not marked "outside the treated population" for it.
     _, regimens = statuses(dict(ecog=1, **A5))
     assert regimens["sbrt_vs_tace"].population_cautions == ()
+
+
+# --- a lesion to treat, line of therapy, derived diameters ---------------------------------------
+
+R0 = dict(ecog=0, age_years=58, resected=True, residual_disease=False, recurrent=False, narrow_margin=True,
+          microvascular_invasion=True, central_location=True, resectable=True, tumour_count=1,
+          largest_diameter_cm=4.5, vp=0, vv=0, **A5, **NO_SPREAD)
+ADJUVANT = {"chen2021_adjuvant_narrow_margin", "long2023_adjuvant_psm", "shi2022_adjuvant_sbrt_mvi",
+            "sun2019_adjuvant_pvtt", "yu2014_adjuvant_central"}
+
+
+def test_15_disease_free_after_r0_resection_has_nothing_to_aim_tumour_directed_rt_at():
+    # Resected with no residual tumour and no recurrence: the 4.5 cm tumour entered is the one removed.
+    # Every study except the adjuvant ones treats a lesion (SBRT, TACE + RT, nodal or oligometastasis RT,
+    # particles ...), so each is ineligible on "a lesion to treat now". Wang 2022 gives its electron RT
+    # during the hepatectomy (Kang 2026, Postoperative radiotherapy; ref. 25): with the operation done
+    # and nothing left, it is ineligible too. The adjuvant trials (Kang 2026, Postoperative radiotherapy)
+    # stay as they were: uncertain, for criteria the review does not report; Sun 2019 needs a PVTT.
+    d = derive(Patient.from_dict(R0))
+    assert d["has_target_lesion"] is False
+    # BCLC is not staged from a tumour that is gone: the stage is labelled as the one before resection
+    assert d.bclc.label == "BCLC stage A before resection" and "no tumour to stage now" in d.bclc.reason
+    matches, regimens = statuses(R0)
+    for sid, m in matches.items():
+        lesion = [c for c in m.criteria if c.criterion.id == "has_target_lesion"]
+        if sid in ADJUVANT:
+            assert not lesion, sid
+        else:
+            assert m.status == INELIGIBLE and lesion[0].status == "not_met", sid
+    for sid in ADJUVANT - {"sun2019_adjuvant_pvtt"}:
+        assert matches[sid].status == UNCERTAIN and kinds(matches[sid]) == [UNREPORTED_CRITERIA], sid
+    assert matches["sun2019_adjuvant_pvtt"].status == INELIGIBLE
+    assert {k for k, r in regimens.items() if r.status != INELIGIBLE} == {"adjuvant_rt"}
+
+
+def test_16_a_recurrence_or_an_unknown_residual_reopens_the_lesion_question():
+    # A recurrence after the same resection is a lesion again: Xi 2025 (recurrent HCC, single tumour
+    # <= 5 cm, Child-Pugh A; Kang 2026 Table 1) is no longer excluded (uncertain: no performance-status
+    # criterion), and the adjuvant trials are (not before a recurrence).
+    recurrence = dict(R0, recurrent=True, tumour_count=1, largest_diameter_cm=2)
+    matches, _ = statuses(recurrence)
+    assert derive(Patient.from_dict(recurrence))["has_target_lesion"] is True
+    assert matches["xi2025_sbrt_vs_rfa"].status == UNCERTAIN
+    assert all(matches[s].status == INELIGIBLE for s in ADJUVANT)
+    # Residual tumour not entered: the tumour entered may be the one removed, so a lesion is unknown, and
+    # Bae 2024 (protons; no checkable criterion) waits for it instead of being excluded or offered
+    unknown = {k: v for k, v in R0.items() if k != "residual_disease"}
+    assert derive(Patient.from_dict(unknown))["has_target_lesion"] is None
+    bae = match_study_of("bae2024_pbt_meta", unknown)
+    assert bae.status == UNCERTAIN and "has_target_lesion" in bae.missing
+    assert match_study_of("bae2024_pbt_meta", R0).status == INELIGIBLE
+    # an untreated tumour is a lesion; "no tumour, no thrombus, no extrahepatic disease" is none
+    assert derive(Patient.from_dict(dict(tumour_count=2)))["has_target_lesion"] is True
+    assert derive(Patient.from_dict(dict(tumour_count=0, vp=0, vv=0, **NO_SPREAD)))["has_target_lesion"] is False
+    assert derive(Patient.from_dict({}))["has_target_lesion"] is None
+
+
+def test_17_review_trials_without_a_line_of_therapy_criterion_are_not_eligible():
+    # Li 2022 (SBRT + camrelizumab) and Chen 2023 (SBRT then toripalimab + anlotinib) are known through
+    # the review's "major inclusion criteria" only (Kang 2026, Table 5): unresectable, BCLC B-C, Child-
+    # Pugh A(-B). Neither says whether patients already treated with a PD-1 antibody were taken. For an
+    # ECOG 1 (BCLC C) patient refractory to first-line atezolizumab-bevacizumab, every listed criterion
+    # is met (before this rule both read "eligible"), but the setting is unreported: uncertain.
+    values = dict(ecog=1, resectable=False, tumour_count=3, largest_diameter_cm=6, vp=2, vv=0,
+                  prior_systemic_therapy=True, anti_pd1_refractory=True, first_line_therapy="both",
+                  **A5, **NO_SPREAD)
+    matches, _ = statuses(values)
+    for sid in ("li2022_sbrt_camrelizumab", "chen2023_sbrt_toripalimab_anlotinib"):
+        m = matches[sid]
+        assert not m.with_status("not_met") and not m.with_status("unknown"), sid
+        assert m.status == UNCERTAIN and m.unreported_domains == ("setting",), sid
+        assert "line-of-therapy" in m.uncertain_text and "systemic therapy" in m.uncertain_text
+    # REUNION-1 (Tang 2025) requires anti-PD-1 refractoriness (Kang 2026, Table 5): its setting is checked
+    assert "setting" not in matches["tang2025_reunion1"].unreported_domains
+    # RTOG 1112 gives sorafenib; its "unsuitable for or progressing after local therapy" says nothing of
+    # earlier systemic therapy (Kang 2026, Table 3), so "previously treated" does not settle the line
+    assert "setting" in matches["dawson2025_rtog1112_sbrt_sorafenib"].unreported_domains
+
+
+def test_18_a_primary_study_with_its_full_criteria_keeps_its_setting():
+    # Yan 2025 prints its whole inclusion and exclusion list (Methods, Patients): no previous RT to the
+    # site is its setting criterion and no line of therapy is excluded, so the line rule of the review
+    # trials does not apply to it: the example case stays as it was for Yan.
+    from hccdecide.paths import cases_dir
+    a = assess(Patient.from_file(cases_dir() / "example_nodal_disease.json"))
+    assert "setting" not in a.match("yan2025_lnm").unreported_domains
+
+
+def test_19_one_tumour_gives_its_diameter_as_the_sum():
+    # One 3.1 cm tumour and no sum entered: the sum of diameters is 3.1 cm, so RTOG 1112's "sum of
+    # diameters <= 20 cm" (Kang 2026, Table 3) is met instead of waiting for the sum; with two tumours the
+    # sum stays unknown.
+    one = dict(tumour_count=1, largest_diameter_cm=3.1)
+    assert derive(Patient.from_dict(one))["sum_diameter_cm"] == 3.1
+    rtog = match_study_of("dawson2025_rtog1112_sbrt_sorafenib", one)
+    assert next(c for c in rtog.criteria if c.criterion.id == "sum_diameter_20cm").status == "met"
+    assert derive(Patient.from_dict(dict(tumour_count=2, largest_diameter_cm=3.1)))["sum_diameter_cm"] is None
+    assert derive(Patient.from_dict(dict(tumour_count=1, sum_diameter_cm=2.0)))["largest_diameter_cm"] == 2.0
