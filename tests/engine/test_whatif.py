@@ -31,7 +31,8 @@ def test_changed_inputs_and_statuses_match_the_two_assessments(child_pugh_a_vs_b
     assert {c.key for c in w.changed_studies} == expected
     assert expected, "Child-Pugh A to B must change some study (RTOG 1112 needs Child-Pugh A)"
     rtog = next(c for c in w.studies if c.key == "dawson2025_rtog1112_sbrt_sorafenib")
-    assert (rtog.a, rtog.b) == ("eligible", "ineligible")
+    # RTOG 1112 needs Child-Pugh A: uncertain for A (no line-of-therapy criterion in the review), out for B
+    assert (rtog.a, rtog.b) == ("uncertain", "ineligible")
     # changed rows come first, in rank order
     n = len(w.changed_studies)
     assert all(c.a != c.b for c in w.studies[:n]) and all(c.a == c.b for c in w.studies[n:])
