@@ -10,6 +10,11 @@ Proportional hazards give the experimental arm S_e(t) = S_c(t)^HR. The absolute 
 years is S_e − S_c in percentage points; where the HR's CI is printed, its two ends give the
 difference's interval (S_c^HR is monotone in HR). A comparison without any control figure gets the HR
 alone and the reason.
+
+Only what supports it is turned into an absolute difference: a comparison between the randomised arms
+of one trial (or a meta-analysis pooling only randomised trials) whose HR is statistically significant
+(printed p < 0.05, or, without a p, a CI that excludes 1). A non-randomised comparison, or an HR whose
+significance is not shown, is given as published with the reason no difference is derived.
 """
 from __future__ import annotations
 
@@ -19,7 +24,9 @@ from typing import Iterable
 
 import numpy as np
 
+from hccdecide.engine.levels import DESIGN_LABEL, RANDOMISED_DESIGNS, evidence_level
 from hccdecide.engine.regimens import Benefit, RegimenResult
+from hccdecide.evidence.schema import Design
 
 LANDMARKS_MONTHS = (12, 24)
 CURVE_STEP_MONTHS = 0.25
@@ -101,12 +108,58 @@ def _difference(points, months: int, hr: float, ci: tuple[float, float] | None) 
     return Difference(months, sc, se, 100 * (se - sc), interval, months > points[-1][0])
 
 
+SIGNIFICANCE = 0.05
+
+
+def is_randomised_comparison(b: Benefit) -> bool:
+    design = b.study.design
+    return design in RANDOMISED_DESIGNS or (design == Design.META_ANALYSIS and evidence_level(b.study) == 1)
+
+
+def significant(p: str | None, ci: tuple[float, float] | None) -> bool | None:
+    """Whether the HR is significant at 5 %: from the printed p ("0.03", "<0.001", "NS"), else from the
+    CI; None when the source shows neither."""
+    text = (p or "").strip().replace(" ", "")
+    if text.upper() == "NS":
+        return False
+    try:
+        if text[:1] in ("<", "≤"):
+            return float(text[1:]) <= SIGNIFICANCE
+        if text:
+            return float(text) < SIGNIFICANCE
+    except ValueError:
+        pass
+    if ci is not None:
+        return ci[1] < 1 or ci[0] > 1
+    return None
+
+
+def _support_reason(b: Benefit) -> str:
+    c = b.comparison
+    if not is_randomised_comparison(b):
+        what = ("a meta-analysis not limited to randomised trials" if b.study.design == Design.META_ANALYSIS
+                else f"a {DESIGN_LABEL[b.study.design]} study")
+        return (f"the comparison is not between randomised arms ({what}), so no absolute difference is "
+                "derived from its hazard ratio")
+    sig = significant(c.p, tuple(c.estimate.ci) if c.estimate.ci else None)
+    if sig is None:
+        return "the source shows neither a p value nor a CI for the hazard ratio, so no absolute difference is derived"
+    if not sig:
+        shown = f"p = {c.p}" if c.p else f"95% CI {c.estimate.ci[0]:g}–{c.estimate.ci[1]:g}"
+        return (f"the hazard ratio {c.estimate.value:g} is not statistically significant ({shown}), so no "
+                "absolute difference is derived from it")
+    return ""
+
+
 def _no_derivation_reason(b: Benefit, points) -> str:
     c = b.comparison
     if c.measure != "HR":
         return "the comparison is not reported as a hazard ratio"
     if c.estimate.value is None:
         return "no hazard ratio is printed"
+    unsupported = _support_reason(b)
+    if unsupported:
+        return unsupported
     if c.endpoint in ("ORR", "DCR", "CR", "TOX_G3PLUS"):
         return "the endpoint is not a time-to-event endpoint"
     if not points:

@@ -73,7 +73,8 @@ def test_control_curve_passes_through_published_points():
 
 def test_too_far_beyond_the_last_control_figure_is_not_derived(library):
     study = library.study("cctg_he1_palliative")  # control OS only at 3 months
-    comp = study.comparisons[0]
+    # its HR (p 0.068) is not significant; made significant here so that only the horizon rule speaks
+    comp = study.comparisons[0].model_copy(update={"p": "0.01"})
     arms = {a.id: a for a in study.arms}
     ab = absolute_benefit(Benefit(study, comp, arms[comp.experimental], arms[comp.control], ELIGIBLE))
     assert not ab.derived and "end at 3 months" in ab.reason
@@ -91,3 +92,50 @@ def test_benefit_icons_show_the_ci_as_a_range(library):
     icons = benefit_icons(absolute_benefit(rtog_benefit(library, "OS", ci=[0.5, 1.0])))
     assert icons.count(ALIVE) == 26 and icons.count(ADDED) == 0 and icons.count(ADDED_RANGE) == 25
     assert sum(n for _, n in icons.counts) == 100
+
+
+def _benefit(library, study_id, endpoint):
+    study = library.study(study_id)
+    comp = next(c for c in study.comparisons if c.endpoint == endpoint)
+    arms = {a.id: a for a in study.arms}
+    return Benefit(study, comp, arms[comp.experimental], arms[comp.control], ELIGIBLE)
+
+
+def test_a_non_significant_randomised_hr_gives_no_absolute_difference(library):
+    """Guo 2022 (Kang 2026, Table 3): RT first vs TACE first, OS HR 0.68, p = 0.054 (the review calls the
+    gain marginal). Through the control median of 11.5 months it would read +12.6 points at 1 year; a
+    non-significant HR does not support that, so only the HR is shown, with the reason."""
+    ab = absolute_benefit(_benefit(library, "guo2022_rt_tace_pvtt", "OS"))
+    assert not ab.derived and ab.hr == 0.68
+    assert "not statistically significant" in ab.reason and "p = 0.054" in ab.reason
+
+
+def test_a_significant_randomised_hr_is_derived_by_hand(library):
+    """Guo 2022 PFS: HR 0.66, p = 0.030, control (TACE first) median 4.2 months.
+    S_c(12) = 2^(-12/4.2) = 0.13803; S_e = 0.13803^0.66 = 0.27065; +13.26 points. 24 months lies past
+    3 x 4.2 = 12.6 months: not derived."""
+    (one,) = absolute_benefit(_benefit(library, "guo2022_rt_tace_pvtt", "PFS")).differences
+    assert one.control == pytest.approx(0.13803, abs=5e-5)
+    assert one.experimental == pytest.approx(0.27065, abs=5e-5)
+    assert one.difference_pp == pytest.approx(13.26, abs=0.01)
+
+
+@pytest.mark.parametrize("study_id, endpoint, words", [
+    ("tao2023_neoadjuvant_central", "RFS", "not between randomised arms"),        # retrospective
+    ("komiyama2025_sbrt_tace_meta", "LC", "meta-analysis not limited to randomised"),
+    ("cctg_he1_palliative", "OS", "not statistically significant"),              # p 0.068, CI 0.30-1.05
+    ("feray2023_tacerte", "PFS", "neither a p value nor a CI"),
+])
+def test_only_supported_comparisons_are_derived(library, study_id, endpoint, words):
+    ab = absolute_benefit(_benefit(library, study_id, endpoint))
+    assert not ab.derived and words in ab.reason
+
+
+@pytest.mark.parametrize("p, ci, expected", [
+    ("0.04", None, True), ("0.054", None, False), ("<0.001", None, True), ("< 0.05", None, True),
+    ("NS", (0.5, 0.9), False), (None, (0.3, 1.05), False), (None, (0.09, 0.67), True),
+    (None, (1.2, 2.0), True), (None, None, None), ("n.a.", None, None),
+])
+def test_significance_reads_p_first_then_the_ci(p, ci, expected):
+    from hccdecide.engine.benefit import significant
+    assert significant(p, ci) is expected

@@ -78,7 +78,7 @@ def test_selecting_a_regimen_shows_its_checklist(qtbot, window):
     top = checklist.topLevelItem(0)
     assert top.text(0).startswith("Yan 2025")
     study = window.library.study("yan2025_lnm")
-    assert top.childCount() == len(study.criteria)
+    assert top.childCount() == len(study.criteria) + 1  # and the engine's "a lesion to treat now"
     rows = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
     assert rows["Aged 18 or over"] == "✓ met"
     assert "Yan 2025" in window.results.detail.title.text() or "nodal" in window.results.detail.title.text()
@@ -184,16 +184,17 @@ def test_a_new_case_starts_at_the_best_supported_regimen_and_an_edit_keeps_the_c
 
 
 def test_outcomes_tab_lists_every_figure_but_ranges_only_the_studies_the_patient_fits(qtbot, window):
-    # Example nodal case, RT + TKI: median OS 15.8 (RTOG 1112, eligible) spans the range; Chen 2022
-    # (19.45, uncertain) and Zhai 2025 (16.5, ineligible) are listed beneath it with their status.
+    # Example nodal case, RT + TKI: no study is eligible (RTOG 1112 is uncertain: the review prints no
+    # line-of-therapy criterion), so median OS 15.8 (RTOG 1112) and 19.45 (Chen 2022), both uncertain, span
+    # the range; Zhai 2025 (16.5, ineligible) is listed beneath it with its status.
     window.results.regimen_list.setCurrentItem(regimen_row(window, "rt_tki"))
     tree = window.results.detail.outcomes
     rows = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
     median_os = rows["Median overall survival"]
-    assert median_os.text(1).startswith("15.8 months — from eligible studies only")
+    assert median_os.text(1).startswith("15.8–19.45 months — no eligible study")
     figures = {median_os.child(i).text(2).split(" · ")[0]: (median_os.child(i).text(0), median_os.child(i).text(1))
                for i in range(median_os.childCount())}
-    assert figures["Dawson 2025 (NRG/RTOG 1112)"][0] == "ELIGIBLE"
+    assert figures["Dawson 2025 (NRG/RTOG 1112)"][0] == "UNCERTAIN"
     assert figures["Zhai 2025"] == ("INELIGIBLE", "16.5 mo")
     assert figures["Chen 2022 (meta-analysis)"][0] == "UNCERTAIN"
     # a row held up only by a study the patient does not fit is greyed and says so

@@ -29,7 +29,8 @@ def test_child_pugh_b_scenario_shows_changed_statuses_highlighted(qtbot, window,
     assert changed and w.studies.item(0, 3).text() == "changed"
     assert w.studies.item(0, 0).background().color() == CHANGED_BG
     row = next(r for r in range(w.studies.rowCount()) if w.studies.item(r, 0).text().startswith("Dawson 2025"))
-    assert (w.studies.item(row, 1).text(), w.studies.item(row, 2).text()) == ("eligible", "ineligible")
+    # RTOG 1112 needs Child-Pugh A; for A it is uncertain (no line-of-therapy criterion in the review)
+    assert (w.studies.item(row, 1).text(), w.studies.item(row, 2).text()) == ("uncertain", "ineligible")
     assert "Child–Pugh B" in w.summary_b.text() and "<b>Stage and liver function" in w.summary_b.text()
     # curves of both scenarios overlaid on one axes
     qtbot.waitUntil(lambda: w.canvas is not None, timeout=5000)
