@@ -62,7 +62,9 @@ def fit_sentence(a: Assessment) -> str:
 def key_outcome(r: RegimenResult) -> OutcomeRow | None:
     """The headline figure, read only from studies with the regimen's own status (a row held up by
     trials the patient does not fit is no expectation for this patient)."""
-    rows = {(row.endpoint, row.measure, row.at_months): row for row in r.fitting_outcomes()}
+    rows: dict = {}
+    for row in r.fitting_outcomes():  # the first row of a kind is the whole cohort, all sites
+        rows.setdefault((row.endpoint, row.measure, row.at_months), row)
     return next((rows[k] for k in KEY_OUTCOMES if k in rows), next(iter(rows.values()), None))
 
 

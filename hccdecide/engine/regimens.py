@@ -6,8 +6,10 @@ their source location; the range is only a summary of those figures (min–max),
 and it spans only the studies with the patient's best status (eligible, else uncertain, else
 ineligible); the others stay listed. A row holds one endpoint, one measure and landmark, one time
 origin (for time-to-event endpoints; "not stated" is a group of its own) and one unit of analysis
-(patients vs lesions), and each arm belongs to its own regimen, so a range never spans different
-regimens, time origins or units.
+(patients vs lesions), one disease site, one population (whole cohort, a named subgroup, or a group
+selected by outcome) and one treatment phase, and each arm belongs to its own regimen (two arms of one
+trial on the same regimen get a row each), so a range never spans different regimens, time origins,
+units, sites, populations or phases.
 """
 from __future__ import annotations
 
@@ -85,6 +87,13 @@ class OutcomeRow:
     figures: tuple[Figure, ...]
     time_origin: str = ""  # "" for response rates; else as stated, or "not stated"
     unit_of_analysis: str = "patients"
+    # what the figures cover (see Outcome): disease site, population, treatment phase, and the arm
+    # when one study gives this regimen in more than one arm (e.g. two sequences of RT and TACE)
+    site: str = ""
+    population_kind: str = "whole"
+    population: str = ""
+    phase: str = ""
+    arm: str = ""
 
     @property
     def label(self) -> str:
@@ -95,7 +104,24 @@ class OutcomeRow:
             base += ", per lesion"
         elif self.unit_of_analysis == "not_stated":
             base += " (unit of analysis not stated)"
-        return base
+        return base + self.scope_text
+
+    @property
+    def scope_text(self) -> str:
+        """What the row covers when it is not the whole cohort, all sites, whole course."""
+        parts = [f"site: {self.site}" if self.site else "", f"{self.phase} phase" if self.phase else "",
+                 f"arm: {self.arm}" if self.arm else "",
+                 f"subgroup: {self.population}" if self.population_kind == "subgroup" else "",
+                 f"subgroup selected by outcome ({self.population}), not the study's result"
+                 if self.population_kind == "outcome_defined" else ""]
+        parts = [p for p in parts if p]
+        return f" — {'; '.join(parts)}" if parts else ""
+
+    @property
+    def is_study_result(self) -> bool:
+        """A figure of the whole cohort or a subgroup known before treatment; a group selected by what
+        happened after treatment (resected after induction) is never the study's result."""
+        return self.population_kind != "outcome_defined"
 
     @property
     def unit(self) -> str:
@@ -162,7 +188,8 @@ class RegimenResult:
 
     def fitting_outcomes(self) -> tuple[OutcomeRow, ...]:
         """Outcome rows whose range comes from studies with the regimen's own status."""
-        return tuple(row for row in self.outcomes if row.value_range and row.range_basis == self.status)
+        return tuple(row for row in self.outcomes if row.value_range and row.range_basis == self.status
+                     and row.is_study_result)
 
     @property
     def population_cautions(self) -> tuple[str, ...]:
@@ -222,21 +249,43 @@ def _regimen_arms(study: Study, key: str) -> list[Arm]:
     return [a for a in study.arms if a.regimen_key == key]
 
 
+def _whole_cohort_arms(arms: list[Arm]) -> int:
+    return sum(any(o.population_kind == "whole" for o in a.outcomes) for a in arms)
+
+
+def _row_key(o: Outcome, arm: Arm, split_arms: bool) -> tuple:
+    """Figures share a row only when they measure the same thing: endpoint, measure, landmark, time
+    origin, unit of analysis, site, population (a subgroup is its own row), phase, and the arm when one
+    study gives the regimen in several arms."""
+    population = "" if o.population_kind == "whole" else o.population
+    arm_label = arm.label if split_arms and o.population_kind == "whole" else ""
+    return (o.endpoint, o.measure, o.at_months, time_origin_of(o.endpoint, o), o.unit_of_analysis,
+            o.site, o.population_kind, population, o.phase, arm_label)
+
+
+_KIND_ORDER = {"whole": 0, "subgroup": 1, "outcome_defined": 2}
+
+
 def outcome_rows(key: str, matches: Iterable[StudyMatch]) -> tuple[OutcomeRow, ...]:
     buckets: dict[tuple, list[Figure]] = {}
     for m in matches:
         if m.study.is_protocol:
             continue
-        for arm in _regimen_arms(m.study, key):
+        arms = _regimen_arms(m.study, key)
+        split = _whole_cohort_arms(arms) > 1
+        for arm in arms:
             for o in arm.outcomes:
-                row_key = (o.endpoint, o.measure, o.at_months, time_origin_of(o.endpoint, o), o.unit_of_analysis)
-                buckets.setdefault(row_key, []).append(Figure(m.study, arm, o, m.status))
+                buckets.setdefault(_row_key(o, arm, split), []).append(Figure(m.study, arm, o, m.status))
     order = {k: i for i, k in enumerate(SUMMARY_ROWS)}
-    rows = [OutcomeRow(e, meas, at, tuple(v), origin, unit) for (e, meas, at, origin, unit), v in buckets.items()]
-    # grouped by endpoint, then time origin (stated origins first), then unit
+    rows = [OutcomeRow(e, meas, at, tuple(v), origin, unit, site, kind, pop, phase, arm)
+            for (e, meas, at, origin, unit, site, kind, pop, phase, arm), v in buckets.items()]
+    # grouped by endpoint, then time origin (stated origins first), then unit; whole cohort and all
+    # sites before subgroups, sites and phases, so the first row of an endpoint is the study result
     return tuple(sorted(rows, key=lambda r: (order.get((r.endpoint, r.measure, r.at_months), 999),
                                              r.endpoint, r.measure, r.at_months or 0,
-                                             r.time_origin == NOT_STATED, r.time_origin, r.unit_of_analysis)))
+                                             r.time_origin == NOT_STATED, r.time_origin, r.unit_of_analysis,
+                                             _KIND_ORDER[r.population_kind], r.site != "", r.site,
+                                             r.phase, r.population, r.arm)))
 
 
 def benefits(key: str, matches: Iterable[StudyMatch]) -> tuple[Benefit, ...]:

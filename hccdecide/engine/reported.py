@@ -14,8 +14,22 @@ ANALYSIS_LABEL = {
     "multivariable_cox": "multivariable Cox HR",
     "univariable_cox": "univariable HR (not adjusted)",
     "multivariable_rr_no_ci": "multivariable RR without CI (direction as read; not combinable)",
+    "multivariable_chi2_statistic": "multivariable test statistic (1-df chi-square) with p: no direction, "
+                                    "no effect size",
     "subgroup_medians": "subgroup medians (log-rank, univariable)",
 }
+
+
+def figure_text(factor: Factor, analysis: str) -> str:
+    """How one reported factor's figure reads everywhere (window, PDF, evidence browser): an HR or RR
+    with its CI, or a test statistic that is never written as a ratio."""
+    if factor.statistic is not None:
+        return f"χ² (1 df) {factor.statistic:g}: no direction, no effect size"
+    if factor.effect is None:
+        return "not given"
+    kind = "RR" if analysis == "multivariable_rr_no_ci" else "HR"
+    ci = f" ({factor.ci[0]:g}–{factor.ci[1]:g})" if factor.ci else " (no CI)"
+    return f"{kind} {factor.effect:g}{ci}"
 
 
 @dataclass(frozen=True)

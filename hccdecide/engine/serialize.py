@@ -25,7 +25,7 @@ from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult
 from hccdecide.engine.reported import ANALYSIS_LABEL, ReportedModel, ReportedSubgroup
 from hccdecide.engine.uncertainty import Band
-from hccdecide.evidence.schema import Estimate
+from hccdecide.evidence.schema import Estimate, Factor
 
 DERIVED_KEYS = ("child_pugh_score", "child_pugh_class", "albi_score", "albi_grade", "bclc_stage",
                 "mvi_grade", "mvi_present", "pvtt_cheng_type", "lnm_location", "m_stage",
@@ -93,6 +93,8 @@ def outcome_row_json(row: OutcomeRow) -> dict[str, Any]:
     return {
         "label": row.label, "endpoint": row.endpoint, "measure": row.measure,
         "time_origin": row.time_origin or None, "unit_of_analysis": row.unit_of_analysis,
+        "site": row.site or None, "population_kind": row.population_kind, "population": row.population or None,
+        "phase": row.phase or None, "arm": row.arm or None, "study_result": row.is_study_result,
         "at_months": row.at_months, "unit": row.unit, "range": list(rng) if rng else None,
         "any_not_reached": row.any_not_reached, "range_basis": row.range_basis,
         "range_note": row.range_note,
@@ -210,13 +212,21 @@ def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
     }
 
 
+def _reported_figure(analysis: str, factor: Factor) -> dict[str, Any]:
+    """The factor's printed figure under its true name: hr, rr, or a 1-df chi-square statistic (which
+    has no direction and no effect size, so it is never given as hr or rr)."""
+    if factor.statistic is not None:
+        return {"chi2_1df": factor.statistic, "effect_size": None}
+    return {"hr" if analysis != "multivariable_rr_no_ci" else "rr": factor.effect}
+
+
 def reported_model_json(rm: ReportedModel) -> dict[str, Any]:
     return {
         "study": rm.study.id, "model": rm.model.id, "endpoint": rm.model.endpoint,
         "model_type": rm.model.analysis, "model_label": ANALYSIS_LABEL[rm.model.analysis],
         "combined": False, "location": f"{rm.study.source_citation}: {rm.model.location}",
         "factors": [{"id": f.factor.id, "name": f.factor.label, "present": f.applies,
-                     "hr" if rm.model.analysis != "multivariable_rr_no_ci" else "rr": f.factor.effect,
+                     **_reported_figure(rm.model.analysis, f.factor),
                      "ci": list(f.factor.ci) if f.factor.ci else None, "p": f.factor.p,
                      "timing": f.factor.timing, "reason": f.reason} for f in rm.factors],
     }

@@ -132,6 +132,10 @@ def check_models(study: Study) -> list[Problem]:
             defaults[m.endpoint] = m.id
         for f in m.factors:
             where = f"prognostic_models.{m.id}.factors.{f.id}"
+            stat_model = m.analysis == "multivariable_chi2_statistic"
+            if stat_model != (f.statistic is not None):
+                problems.append((f"{where}.statistic", "a chi-square-statistic model gives every factor a "
+                                 "statistic (and only such a model does)"))
             if m.analysis == "multivariable_rr_no_ci" and f.ci is not None:
                 problems.append((f"{where}.ci", "an RR-without-CI model carries no CI"))
             if m.analysis != "multivariable_rr_no_ci" and f.effect is not None and f.ci is None:

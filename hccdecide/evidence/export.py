@@ -12,8 +12,8 @@ from hccdecide.evidence.library import Library
 from hccdecide.evidence.schema import Estimate, Study
 
 COLUMNS = ("study_id", "study", "design", "arm", "regimen", "endpoint", "measure", "value", "ci_low",
-           "ci_high", "ci_level", "reached", "at_months", "time_origin", "population", "definition",
-           "location", "library_version", "library_digest")
+           "ci_high", "ci_level", "reached", "at_months", "time_origin", "site", "population",
+           "population_kind", "phase", "definition", "location", "library_version", "library_digest")
 
 
 def _estimate(e: Estimate) -> dict:
@@ -27,7 +27,8 @@ def _outcome_rows(study: Study) -> list[dict]:
         for o in arm.outcomes:
             rows.append({"arm": arm.label, "regimen": arm.regimen_key or "", "endpoint": o.endpoint,
                          "measure": o.measure, **_estimate(o.estimate), "at_months": o.at_months,
-                         "time_origin": o.time_origin, "population": o.population,
+                         "time_origin": o.time_origin, "site": o.site, "population": o.population,
+                         "population_kind": o.population_kind, "phase": o.phase,
                          "definition": o.definition, "location": f"{study.source_citation}: {o.location}"})
     return rows
 
@@ -36,7 +37,8 @@ def _comparison_rows(study: Study) -> list[dict]:
     arms = {a.id: a for a in study.arms}
     return [{"arm": f"{arms[c.experimental].label} vs {arms[c.control].label}",
              "regimen": arms[c.experimental].regimen_key or "", "endpoint": c.endpoint, "measure": c.measure,
-             **_estimate(c.estimate), "at_months": None, "time_origin": "", "population": c.analysis,
+             **_estimate(c.estimate), "at_months": None, "time_origin": "", "site": "",
+             "population": c.analysis, "population_kind": "whole", "phase": "",
              "definition": f"p {c.p}" if c.p else "", "location": f"{study.source_citation}: {c.location}"}
             for c in study.comparisons]
 

@@ -189,8 +189,21 @@ class Outcome(Strict):
     # what was counted: patients, lesions, or not stated (e.g. a rate that is not k/n of the patients)
     unit_of_analysis: Literal["patients", "lesions", "not_stated"] = "patients"
     population: str = ""  # e.g. "all enrolled", "resected patients (n = 15)"
+    # what the figure covers, so a range never merges different things: the disease site ("" = the whole
+    # patient, all sites), the population (the whole cohort; a subgroup known before treatment; or a
+    # subgroup selected by what happened after treatment, such as being resected after induction, which
+    # is never the study's result), and the treatment phase ("" = the whole course)
+    site: str = ""
+    population_kind: Literal["whole", "subgroup", "outcome_defined"] = "whole"
+    phase: str = ""
     location: str
     note: str = ""
+
+    @model_validator(mode="after")
+    def _subgroup_is_named(self) -> "Outcome":
+        if self.population_kind != "whole" and not self.population:
+            raise ValueError(f"a {self.population_kind} figure names its population")
+        return self
 
     @property
     def unit(self) -> str:
@@ -250,6 +263,9 @@ class Factor(Strict):
     comparison: str
     present_when: Optional[Rule] = None  # rule on patient variables that puts the patient at comparison level
     effect: Optional[float] = None  # HR or RR of comparison vs reference
+    # a test statistic printed where an effect was expected (1-df chi-square): it carries a p-value but
+    # no direction and no effect size, so it is never shown or used as a ratio
+    statistic: Optional[float] = Field(default=None, ge=0)
     ci: Optional[tuple[float, float]] = None
     p: Optional[str] = None
     timing: Literal["baseline", "post_treatment"] = "baseline"
@@ -263,6 +279,12 @@ class Factor(Strict):
     note: str = ""
 
     @model_validator(mode="after")
+    def _statistic_is_no_effect(self) -> "Factor":
+        if self.statistic is not None and (self.effect is not None or self.ci is not None):
+            raise ValueError("a factor reported by a test statistic has no effect or CI")
+        return self
+
+    @model_validator(mode="after")
     def _ci_holds_effect(self) -> "Factor":
         if self.ci is not None and self.effect is not None:
             lo, hi = self.ci
@@ -273,7 +295,8 @@ class Factor(Strict):
         return self
 
 
-Analysis = Literal["multivariable_cox", "univariable_cox", "multivariable_rr_no_ci"]
+Analysis = Literal["multivariable_cox", "univariable_cox", "multivariable_rr_no_ci",
+                   "multivariable_chi2_statistic"]
 
 
 class PrognosticModel(Strict):
@@ -389,6 +412,9 @@ class Study(Strict):
     source_document: str  # file under the seeds folder
     source_citation: str  # e.g. "Kang 2026, Table 2" for studies known through the review
     summarised_by_review: bool = False
+    # a study the source discusses without any figure: kept so every discussed study is listed, with
+    # its population only as described (never a full set of core domains, so never "eligible")
+    qualitative: bool = False
     design: Design
     phase: Optional[str] = None
     n: Optional[int] = None  # analysed; planned for a protocol
@@ -425,6 +451,16 @@ class Study(Strict):
             if with_outcomes:
                 raise ValueError(f"a protocol without results carries no outcomes ({', '.join(with_outcomes)})")
         return arms
+
+    @model_validator(mode="after")
+    def _qualitative_has_no_figures(self) -> "Study":
+        if self.qualitative:
+            figures = [name for name, held in (
+                ("arms.outcomes", any(a.outcomes for a in self.arms)), ("comparisons", self.comparisons),
+                ("prognostic_models", self.prognostic_models), ("subgroups", self.subgroups)) if held]
+            if figures:
+                raise ValueError(f"a qualitative record carries no figures ({', '.join(figures)})")
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Study":

@@ -11,7 +11,7 @@ from html import escape
 from hccdecide.engine.levels import DESIGN_LABEL, level_label
 from hccdecide.engine.matching import requirement_text
 from hccdecide.engine.regimens import row_label
-from hccdecide.engine.reported import ANALYSIS_LABEL
+from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 from hccdecide.evidence.library import Library
 from hccdecide.evidence.schema import AllOf, AnyOf, Arm, Condition, Estimate, Rule, Study
 from hccdecide.gui.results import fmt_estimate
@@ -56,6 +56,8 @@ def identity_html(s: Study, library: Library) -> str:
             ("Source document", _e(s.source_document)), ("Citation", _e(s.source_citation)),
             ("Summarised by a review", "<b>yes</b> — figures as the review reports them" if s.summarised_by_review
              else "no — read from the study itself"),
+            ("Qualitative record", "<b>yes</b> — discussed without figures; nothing numeric is stored, and its "
+             "population is only as described, so it can never make a patient eligible" if s.qualitative else "no"),
             ("Regimens", _e(", ".join(library.regimens[k].name for k in s.regimen_keys))),
             ("Evidence file", _e(library.files.get(s.id)))]
     return "<table cellpadding='2'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
@@ -117,9 +119,11 @@ def comparisons_html(s: Study) -> str:
 def models_html(s: Study) -> str:
     out = []
     for m in s.prognostic_models:
-        measure = "RR" if m.analysis == "multivariable_rr_no_ci" else "HR"
+        measure = {"multivariable_rr_no_ci": "RR", "multivariable_chi2_statistic": "Test statistic"}.get(
+            m.analysis, "HR (95% CI)")
         rows = [(escape(f.label), escape(f"{f.reference} → {f.comparison}"),
-                 _e(f"{f.effect:g}{_ci(f.ci) or ' (no CI)'}" if f.effect is not None else None), _e(f.p),
+                 _e(figure_text(f, m.analysis) if f.effect is not None or f.statistic is not None else None),
+                 _e(f.p),
                  escape(f.timing.replace("_", " ")),
                  _e(f"{f.prevalence:.0%} ({f.prevalence_location})" if f.prevalence is not None else None),
                  _e(rule_text(f.present_when)), escape(f.location)) for f in m.factors]
@@ -128,7 +132,7 @@ def models_html(s: Study) -> str:
         out.append(f"<h4>{escape(m.label)} — {escape(m.endpoint)}</h4>"
                    f"<p><b>Analysis: {escape(ANALYSIS_LABEL[m.analysis])}</b>{escape(flags)} · <i>{escape(m.location)}</i>"
                    + (f"<br>{escape(m.note)}" if m.note else "") + "</p>"
-                   + _table(("Factor", "Reference → comparison", measure + " (95% CI)", "p", "Timing",
+                   + _table(("Factor", "Reference → comparison", measure, "p", "Timing",
                              "Prevalence", "Patient rule", "Location"), rows))
     return "".join(out)
 

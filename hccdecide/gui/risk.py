@@ -149,7 +149,7 @@ class ReportedTree(QTreeWidget):
         fit_columns(self, {0: 3, 2: 2, 3: 1.5}, wrap={0, 2})
 
     def show_assessment(self, a: Assessment) -> None:
-        from hccdecide.engine.reported import ANALYSIS_LABEL
+        from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 
         self.clear()
         status = {m.study.id: m.status for m in a.matches}
@@ -160,11 +160,10 @@ class ReportedTree(QTreeWidget):
             top = QTreeWidgetItem([f"{rm.study.short_name} · {rm.model.endpoint} · {ANALYSIS_LABEL[rm.model.analysis]}",
                                    "", "not combined", f"{rm.study.source_citation}: {rm.model.location}"])
             for f in rm.factors:
-                label = "RR" if rm.model.analysis == "multivariable_rr_no_ci" else "HR"
-                ci = f" ({f.factor.ci[0]:g}–{f.factor.ci[1]:g})" if f.factor.ci else " (no CI)"
                 top.addChild(QTreeWidgetItem([f"{f.factor.label} ({f.factor.timing.replace('_', ' ')})",
                                               PRESENT_TEXT[f.applies],
-                                              f"{label} {f.factor.effect:g}{ci}, p {f.factor.p}", f.factor.location]))
+                                              f"{figure_text(f.factor, rm.model.analysis)}, p {f.factor.p}",
+                                              f.factor.location]))
             self.addTopLevelItem(top)
         for rs in a.reported_subgroups:
             if not relevant(rs.study.id):

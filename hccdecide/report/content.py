@@ -23,7 +23,7 @@ from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CO
 from hccdecide.engine.outcome_text import estimate_text, range_text
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
 from hccdecide.engine.regimens import RegimenResult, row_label
-from hccdecide.engine.reported import ANALYSIS_LABEL
+from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 from hccdecide.engine.serialize import DERIVED_KEYS, conventions
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.engine.uncertainty import Band
@@ -469,10 +469,8 @@ class _Builder:
             if not self.relevant(rm.study):
                 continue
             shown = True
-            kind = "RR" if rm.model.analysis == "multivariable_rr_no_ci" else "HR"
             rows = tuple((factor_text(f.factor), PRESENT_TEXT[f.applies],
-                          f"{kind} {f.factor.effect:g} ({fmt_ci(f.factor.ci)})" if f.factor.effect is not None
-                          else "not given", f.factor.p or "—", f.factor.timing.replace("_", " "), f.factor.location)
+                          figure_text(f.factor, rm.model.analysis), f.factor.p or "—", f.factor.timing.replace("_", " "), f.factor.location)
                          for f in rm.factors)
             self.add(Heading(f"{self.cite(rm.study)} · {rm.model.endpoint} · {ANALYSIS_LABEL[rm.model.analysis]} "
                              "— not combined", 3),
