@@ -3,8 +3,10 @@
     python benchmarks/bands.py [--rebuild]
 
 - building each combinable model's 500 lifelines refits (once per model; cached afterwards);
-- applying the cached draws to one patient: the example case and the worst case (every factor
-  unknown, 2^8 combinations for the Yan OS model), budget 30 ms;
+- applying the cached draws to one patient (applied-set and full-set predictions, width floor): the
+  example case, every factor unknown (2^8 combinations for the Yan OS model, precomputed when the draws
+  load) and one factor known (2^7 combinations, the costliest case computed per patient), budget 30 ms
+  for the median and the 95th percentile; the load average is printed with the figures;
 - ``assess --json`` on the example case as a whole process, with the cache built, budget 2 s.
 """
 from __future__ import annotations
@@ -34,8 +36,10 @@ def ms(fn, repeat: int) -> list[float]:
 
 def report(name: str, values: list[float], budget: float, unit: str = "ms") -> None:
     med = statistics.median(values)
-    flag = "ok" if med <= budget else "OVER BUDGET"
-    print(f"{name:58} median {med:9.1f} {unit}  max {max(values):9.1f} {unit}  budget {budget:g} {unit}  {flag}")
+    p95 = statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) >= 2 else values[0]
+    flag = "ok" if p95 <= budget else "OVER BUDGET"
+    print(f"{name:62} median {med:8.1f} {unit}  p95 {p95:8.1f} {unit}  max {max(values):8.1f} {unit}  "
+          f"budget {budget:g} {unit}  {flag}")
 
 
 def main() -> None:
@@ -63,12 +67,16 @@ def main() -> None:
             d = draws[m.id]
             print(f"draws {s.short_name} {m.id:24} {d.count} refits, {d.failed_fits} failed, "
                   f"{time.perf_counter() - t:6.1f} s (0 s when cached), mean events {d.mean_events:.1f}")
-    for label, patient in (("example case", Patient.from_file(CASE)), ("every factor unknown", Patient())):
+    print(f"load average before timing: {os.getloadavg()[0]:.2f}")
+    cases = (("example case", Patient.from_file(CASE)), ("every factor unknown", Patient()),
+             ("one factor known (ALT)", Patient.from_dict({"alt_u_l": 50})))
+    for label, patient in cases:
         a = assess(patient, lib)
         for c in a.curves:
             if c.shown:
                 d = draws[c.model.id]
-                report(f"apply draws: {label}, {c.model.id} ({c.stage})", ms(lambda: band_from_draws(c, d), 20), 30)
+                report(f"apply draws: {label}, {c.model.id} ({c.stage})", ms(lambda: band_from_draws(c, d), 100), 30)
+    print(f"load average after timing: {os.getloadavg()[0]:.2f}")
     runs = []
     for _ in range(5):
         t = time.perf_counter()

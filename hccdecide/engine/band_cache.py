@@ -24,7 +24,7 @@ from hccdecide.engine.prognosis import fitted_model
 from hccdecide.evidence.schema import PrognosticModel, Study
 from hccdecide.paths import CACHE_ENV, cache_dir  # noqa: F401  (CACHE_ENV re-exported for callers)
 
-METHOD_VERSION = "parametric-bootstrap-1"  # bump when the simulation, refit or model use changes
+METHOD_VERSION = "parametric-bootstrap-2"  # bump when the simulation, refit or model use changes
 
 _memory: dict[str, Draws] = {}
 _locks: dict[str, threading.Lock] = {}
@@ -49,7 +49,8 @@ def _load(path: Path) -> Draws | None:
             meta = json.loads(str(z["meta"]))
             return Draws(z["coef"], z["prevalence"], z["h0"], z["grid"], meta["failed_fits"],
                          meta["events_target"],
-                         tuple(np.inf if v is None else v for v in meta["censor_window"]), meta["mean_events"])
+                         tuple(np.inf if v is None else v for v in meta["censor_window"]), meta["mean_events"],
+                         z["km_halfwidth"])
     except (OSError, KeyError, ValueError):
         return None  # missing or unreadable: rebuilt
 
@@ -61,7 +62,8 @@ def _save(path: Path, d: Draws) -> None:
                        "mean_events": d.mean_events})
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
     with os.fdopen(fd, "wb") as fh:
-        np.savez(fh, coef=d.coef, prevalence=d.prevalence, h0=d.h0, grid=d.grid, meta=np.array(meta))
+        np.savez(fh, coef=d.coef, prevalence=d.prevalence, h0=d.h0, grid=d.grid, km_halfwidth=d.km_halfwidth,
+                 meta=np.array(meta))
     os.replace(tmp, path)  # atomic: a reader never sees half a file
 
 
@@ -72,8 +74,15 @@ def cached_draws(study: Study, model: PrognosticModel) -> Draws | None:
         return _memory[digest]
     d = _load(_path(study, model, digest))
     if d is not None:
-        _memory[digest] = d
+        _remember(digest, d)
     return d
+
+
+def _remember(digest: str, d: Draws) -> None:
+    from hccdecide.engine.uncertainty import prepared
+
+    prepared(d)  # the per-model arrays for fast application, made here (in the loading worker)
+    _memory[digest] = d
 
 
 def draws_for(study: Study, model: PrognosticModel, progress: Progress | None = None) -> Draws:
@@ -89,5 +98,5 @@ def draws_for(study: Study, model: PrognosticModel, progress: Progress | None = 
                 raise ValueError(f"model {model.id} of {study.id} cannot be combined into a curve")
             d = build_draws(fm, progress=progress)
             _save(_path(study, model, digest), d)
-            _memory[digest] = d
+            _remember(digest, d)
         return d

@@ -11,6 +11,11 @@ censoring, the correlation between the HRs and the instability of 8 covariates o
 Censoring: uniform between the published minimum follow-up and an upper limit solved so that the
 expected number of events equals the published count; everyone still event-free at the last published
 point is censored there (the curve is never extended past it). The draws do not depend on the patient.
+
+Each simulated cohort's own Kaplan–Meier 95% interval (lifelines, log-log) is kept as its half-width on
+the log(−log S) scale; their mean over the cohorts, raised by three Monte Carlo standard errors, is the
+width floor of every band (:mod:`hccdecide.engine.uncertainty`): no individual estimate is reported as
+more precise than the Kaplan–Meier estimate of a whole cohort of the published size and follow-up.
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ class Draws:
     events_target: int
     censor_window: tuple[float, float]  # uniform censoring between these months (inf: none)
     mean_events: float  # events per simulated cohort, on average
+    km_halfwidth: np.ndarray | None = None  # (G,) width floor on the log(-log S) scale (module docstring)
 
     @property
     def count(self) -> int:
@@ -111,11 +117,38 @@ def refit(x: np.ndarray, times: np.ndarray, events: np.ndarray, names: list[str]
     return beta, h0
 
 
+KM_FLOOR_MC_SES = 3.0  # the floor sits this many Monte Carlo standard errors above the mean half-width
+
+
 def kaplan_meier_at(times: np.ndarray, events: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The simulated cohort's own Kaplan–Meier estimate at the published time points (lifelines)."""
+    return kaplan_meier_fit(times, events, at)[0]
+
+
+def kaplan_meier_fit(times: np.ndarray, events: np.ndarray, at: np.ndarray,
+                     grid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Kaplan–Meier survival at ``at`` and, on ``grid``, the half-width of lifelines' 95% log-log
+    interval on the log(−log S) scale: lower = S^exp(h), upper = S^exp(−h); 0 before the first event."""
     from lifelines import KaplanMeierFitter
 
-    return KaplanMeierFitter().fit(times, events).survival_function_at_times(at).to_numpy(float)
+    km = KaplanMeierFitter().fit(times, events)
+    at_points = km.survival_function_at_times(at).to_numpy(float)
+    if grid is None:
+        return at_points, None
+    index = km.survival_function_.index.to_numpy(float)
+    rows = np.searchsorted(index, grid, side="right") - 1  # the step in force at each grid month
+    surv = km.survival_function_.to_numpy(float)[rows, 0]
+    lower = km.confidence_interval_survival_function_.to_numpy(float)[rows, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = np.log(np.log(np.clip(lower, 1e-300, 1.0)) / np.log(surv))
+    return at_points, np.where((surv < 1) & (surv > 0) & np.isfinite(half), half, 0.0)
+
+
+def km_floor(halfwidths: np.ndarray) -> np.ndarray:
+    """Mean half-width over the simulated cohorts plus ``KM_FLOOR_MC_SES`` Monte Carlo standard errors,
+    so that simulation noise does not make the floor narrower than the Kaplan–Meier interval."""
+    d = halfwidths.shape[0]
+    return halfwidths.mean(axis=0) + KM_FLOOR_MC_SES * halfwidths.std(axis=0, ddof=1) / np.sqrt(d)
 
 
 def recalibrate(h0: np.ndarray, grid: np.ndarray, beta: np.ndarray, prevalence: np.ndarray,
@@ -147,14 +180,14 @@ def build_draws(fm: FittedModel, draws: int = DRAWS, seed: int = SEED,
     rng = np.random.default_rng(seed)
     grid = np.arange(0.0, fm.horizon + 1e-9, BAND_STEP_MONTHS)
     names = [f"x{j}" for j in range(len(fm.coef))]
-    coefs, prevs, h0s, failed, events = [], [], [], 0, []
+    coefs, prevs, h0s, failed, events, halves = [], [], [], 0, [], []
     while len(coefs) < draws:
         if failed > 10 * draws:
             raise RuntimeError(f"{fm.model.id}: {failed} of {failed + len(coefs)} refits failed")
         x, t, e = simulate(fm, rng, n, window)
         fit = refit(x, t, e, names, grid)
-        h0 = None if fit is None else recalibrate(fit[1], grid, fit[0], x.mean(axis=0), fm.knots.times,
-                                                  kaplan_meier_at(t, e, fm.knots.times))
+        km, half = kaplan_meier_fit(t, e, fm.knots.times, grid)
+        h0 = None if fit is None else recalibrate(fit[1], grid, fit[0], x.mean(axis=0), fm.knots.times, km)
         if h0 is None:
             failed += 1
             continue
@@ -162,7 +195,8 @@ def build_draws(fm: FittedModel, draws: int = DRAWS, seed: int = SEED,
         h0s.append(h0)
         prevs.append(x.mean(axis=0))
         events.append(e.sum())
+        halves.append(half)
         if progress is not None:
             progress(len(coefs), draws)
     return Draws(np.array(coefs), np.array(prevs), np.array(h0s), grid, failed,
-                 fm.model.events or 0, window, float(np.mean(events)))
+                 fm.model.events or 0, window, float(np.mean(events)), km_floor(np.array(halves)))

@@ -24,6 +24,7 @@ from hccdecide.engine.baseline import (Knots, baseline_cumhaz_on_grid, calibrati
 from hccdecide.engine.bound import Bound, SubgroupFigure, patient_subgroups
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, UNCERTAIN, StudyMatch, evaluate_rule
 from hccdecide.engine.strata import Stratum, stratum_of
+from hccdecide.engine.subgroup_check import PublishedMedian, SubgroupCheck, published_median, subgroup_checks
 from hccdecide.engine.support import LpDistribution, Support, assess_support, lp_distribution_of
 from hccdecide.evidence.schema import Factor, PrognosticModel, Study
 
@@ -177,6 +178,8 @@ class CurveEstimate:
     subgroups: tuple[SubgroupFigure, ...] = ()
     landmark_time: float | None = None  # after response: estimate conditioned on being event-free here
     sensitivity: tuple[SensitivityLine, ...] = ()
+    subgroup_checks: tuple[SubgroupCheck, ...] = ()  # the individual median against the published subgroups
+    published_median: PublishedMedian | None = None  # the cohort's own published median (cohort-average reference)
 
     @property
     def horizon(self) -> float:
@@ -339,7 +342,9 @@ def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any
     curve = CurveEstimate(study, model, stage, states, stratum, grid, point, envelope, population, fm.knots,
                           median, landmarks, tuple(_warnings(fm, states, match, at)),
                           match.status if match else ELIGIBLE, support, fm.shrinkage, apply_all, withheld,
-                          text, bound, subgroups, at)
+                          text, bound, subgroups, at,
+                          subgroup_checks=subgroup_checks(subgroups, median, fm.horizon) if withheld is None else (),
+                          published_median=published_median(study, model.calibrate_to_arm, model.endpoint))
     if with_sensitivity and curve.shown:
         curve = _with_sensitivity(curve, facts, match)
     return curve

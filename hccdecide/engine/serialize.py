@@ -172,8 +172,46 @@ def _sensitivity_json(c: CurveEstimate, band: Band | None) -> list[dict[str, Any
     return out
 
 
+def _subgroup_check_json(c: CurveEstimate) -> list[dict[str, Any]]:
+    """The individual median beside each published subgroup median of the patient's levels."""
+    return [{"factor": k.figure.factor, "level": k.figure.level,
+             "published_median_months": k.figure.median_months, "published_reached": k.figure.reached,
+             "published_ci": list(k.figure.ci) if k.figure.ci else None,
+             "individual_median_months": _r(k.individual_median),
+             "individual_median_beyond_horizon": k.individual_median is None,
+             "verdict": k.verdict, "outside": k.outside, "direction": k.direction, "rule": k.rule,
+             "text": k.text, "location": f"{c.study.source_citation}: {k.figure.location}"}
+            for k in c.subgroup_checks]
+
+
+def _published_median_json(c: CurveEstimate) -> dict[str, Any] | None:
+    pm = c.published_median
+    if pm is None:
+        return None
+    return {"median_months": pm.months, "reached": pm.reached, "ci": list(pm.ci) if pm.ci else None,
+            "location": pm.location, "text": pm.text(c.model.endpoint)}
+
+
+def _stratum_json(c: CurveEstimate) -> dict[str, Any]:
+    """The risk stratum, or nulls when no individual estimate is given (not applicable, outside the
+    cohort's support, after progression): a stratum is itself an individual statement."""
+    keys = ("stratum", "possible_strata", "stratum_rule", "stratum_factors_present", "stratum_factors_unknown",
+            "stratum_cutpoints", "stratum_shares")
+    if not c.shown:
+        return dict.fromkeys(keys)
+    st = c.stratum
+    return {
+        "stratum": st.name, "possible_strata": list(st.possible), "stratum_rule": st.rule,
+        "stratum_factors_present": list(st.present), "stratum_factors_unknown": list(st.unknown),
+        "stratum_cutpoints": [{"linear_predictor": _r(lp, 3), "survival_months": st.cut_months,
+                               "survival_pct": _r(100 * sv) if st.cut_survival else None}
+                              for lp, sv in zip(st.cut_lp, st.cut_survival or (None, None))],
+        "stratum_shares": {n: _r(100 * x) for n, x in zip(("low", "intermediate", "high"), st.shares)},
+    }
+
+
 def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
-    st, sup, sh = c.stratum, c.support, c.shrinkage
+    sup, sh = c.support, c.shrinkage
     return {
         "study": c.study.id, "model": c.model.id, "endpoint": c.model.endpoint,
         "model_type": c.model.analysis, "model_label": c.model.label, "default": c.model.default,
@@ -196,15 +234,13 @@ def curve_json(c: CurveEstimate, band: Band | None) -> dict[str, Any]:
         "published_subgroups": [{"factor": g.factor, "level": g.level, "median_months": g.median_months,
                                  "reached": g.reached, "ci": list(g.ci) if g.ci else None, "p": g.p,
                                  "location": f"{c.study.source_citation}: {g.location}"} for g in c.subgroups],
-        "stratum": st.name, "possible_strata": list(st.possible), "stratum_rule": st.rule,
-        "stratum_factors_present": list(st.present), "stratum_factors_unknown": list(st.unknown),
-        "stratum_cutpoints": [{"linear_predictor": _r(lp, 3), "survival_months": st.cut_months,
-                               "survival_pct": _r(100 * sv) if st.cut_survival else None}
-                              for lp, sv in zip(st.cut_lp, st.cut_survival or (None, None))],
-        "stratum_shares": {n: _r(100 * x) for n, x in zip(("low", "intermediate", "high"), st.shares)},
+        **_stratum_json(c),
         "predicted": _predicted_json(c, band),
+        "subgroup_check": _subgroup_check_json(c),
+        "published_cohort_median": _published_median_json(c),
         "band": ({"method": band.method, "draws": band.draws, "failed_fits": band.failed_fits,
-                  "level": 0.95} if band else None),
+                  "level": 0.95, "covers_full_model": band.covers_full_model, "km_floor": band.km_floor}
+                 if band else None),
         "sensitivity": _sensitivity_json(c, band),
         "calibration_points": [{"months": float(t), "published": _r(100 * s)}
                                for t, s in zip(c.knots.times, c.knots.survival)],
