@@ -20,6 +20,7 @@ class SubgroupFigure:
     ci: tuple[float, float] | None
     p: str | None
     location: str
+    variables: frozenset[str] = frozenset()  # the patient variables the level's rule reads
 
     @property
     def short_text(self) -> str:
@@ -65,6 +66,16 @@ class Bound:
         return f"{edge}: " + "; ".join(self.landmark_text(endpoint) + [self.median_text(endpoint)]) + "."
 
 
+def rule_variables(rule) -> frozenset[str]:
+    """Every patient variable a rule reads (through ``any_of`` / ``all_of``)."""
+    if rule is None:
+        return frozenset()
+    parts = getattr(rule, "any_of", None) or getattr(rule, "all_of", None)
+    if parts:
+        return frozenset().union(*(rule_variables(r) for r in parts))
+    return frozenset({rule.var})
+
+
 def patient_subgroups(study: Study, endpoint: str, timing: str, facts: Mapping[str, Any]) -> tuple[SubgroupFigure, ...]:
     """The published subgroup figures of ``endpoint`` at the levels this patient has."""
     out = []
@@ -74,5 +85,6 @@ def patient_subgroups(study: Study, endpoint: str, timing: str, facts: Mapping[s
         for lv in sg.levels:
             if lv.present_when is not None and evaluate_rule(lv.present_when, facts).status == MET:
                 out.append(SubgroupFigure(sg.factor, lv.label, lv.median_months, lv.reached,
-                                          tuple(lv.ci) if lv.ci else None, sg.p, sg.location))
+                                          tuple(lv.ci) if lv.ci else None, sg.p, sg.location,
+                                          rule_variables(lv.present_when)))
     return tuple(out)

@@ -21,7 +21,7 @@ import numpy as np
 
 from hccdecide.engine.baseline import (Knots, baseline_cumhaz_on_grid, calibration_knots, combinations,
                                        lp_distribution, median_from_curve, mixture_curves, solve_baseline)
-from hccdecide.engine.bound import Bound, SubgroupFigure, patient_subgroups
+from hccdecide.engine.bound import Bound, SubgroupFigure, patient_subgroups, rule_variables
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, MET, NOT_MET, UNCERTAIN, StudyMatch, evaluate_rule
 from hccdecide.engine.strata import Stratum, stratum_of
 from hccdecide.engine.subgroup_check import PublishedMedian, SubgroupCheck, published_median, subgroup_checks
@@ -310,6 +310,12 @@ def _stratum(fm: FittedModel, states: tuple[FactorState, ...]) -> tuple[Stratum,
                       tuple(s.factor.label for s in baseline_applied if s.present is None), fm.model.label), kept
 
 
+def _subgroup_checks(subgroups, median: float | None, horizon: float, states) -> tuple[SubgroupCheck, ...]:
+    known = tuple((s.factor.comparison if s.present else s.factor.reference, rule_variables(s.factor.present_when),
+                   bool(s.adverse_level)) for s in states if s.counted)
+    return subgroup_checks(subgroups, median, horizon, known)
+
+
 def stratum_for(study: Study, model: PrognosticModel, facts: Mapping[str, Any]) -> Stratum | None:
     """The patient's risk stratum alone (no curve): cheap enough to try many candidate values."""
     fm = fitted_model(study, model)
@@ -343,7 +349,7 @@ def estimate_curve(study: Study, model: PrognosticModel, facts: Mapping[str, Any
                           median, landmarks, tuple(_warnings(fm, states, match, at)),
                           match.status if match else ELIGIBLE, support, fm.shrinkage, apply_all, withheld,
                           text, bound, subgroups, at,
-                          subgroup_checks=subgroup_checks(subgroups, median, fm.horizon) if withheld is None else (),
+                          subgroup_checks=_subgroup_checks(subgroups, median, fm.horizon, states) if withheld is None else (),
                           published_median=published_median(study, model.calibrate_to_arm, model.endpoint))
     if with_sensitivity and curve.shown:
         curve = _with_sensitivity(curve, facts, match)

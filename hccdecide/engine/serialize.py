@@ -179,7 +179,8 @@ def _subgroup_check_json(c: CurveEstimate) -> list[dict[str, Any]]:
              "published_ci": list(k.figure.ci) if k.figure.ci else None,
              "individual_median_months": _r(k.individual_median),
              "individual_median_beyond_horizon": k.individual_median is None,
-             "verdict": k.verdict, "outside": k.outside, "direction": k.direction, "rule": k.rule,
+             "verdict": k.verdict, "outside": k.outside, "direction": k.direction,
+             "flag": k.flag, "explained_by": list(k.explained_by), "rule": k.rule,
              "text": k.text, "location": f"{c.study.source_citation}: {k.figure.location}"}
             for k in c.subgroup_checks]
 

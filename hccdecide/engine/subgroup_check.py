@@ -13,11 +13,16 @@ Rule (stated with every check):
 - an individual median beyond the last published point counts as "more than the horizon": flagged
   only when the whole comparison range lies below the horizon;
 - a published "not reached" median is not compared (no number to compare with).
+An estimate outside the range is *flagged* only when the patient's other factors do not explain the
+direction: more optimistic than the subgroup while none of the patient's other applied factors is at
+its favourable level known, or more pessimistic while none is at its adverse level. (A patient with
+Child-Pugh B is expected to do worse than the published "regional nodes" subgroup; one with Child-Pugh
+B and nothing else known is not expected to do better than the published Child-Pugh B subgroup.)
 Nothing here changes the estimate; the check is shown beside it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hccdecide.engine.bound import SubgroupFigure
 from hccdecide.evidence.schema import Study
@@ -38,10 +43,16 @@ class SubgroupCheck:
     verdict: str  # INSIDE | OUTSIDE | NOT_CHECKED
     rule: str
     direction: str | None  # "more optimistic" / "more pessimistic" when OUTSIDE
+    explained_by: tuple[str, ...] = ()  # the patient's other applied factors that point the same way
 
     @property
     def outside(self) -> bool | None:
         return None if self.verdict == NOT_CHECKED else self.verdict == OUTSIDE
+
+    @property
+    def flag(self) -> bool:
+        """Outside the published range, in a direction the patient's other factors do not explain."""
+        return self.verdict == OUTSIDE and not self.explained_by
 
     def individual_text(self) -> str:
         return (f"beyond {self.horizon:g} months" if self.individual_median is None
@@ -54,7 +65,10 @@ class SubgroupCheck:
         head = f"Published subgroup {published}; individual median {self.individual_text()}"
         if self.verdict == OUTSIDE:
             where = "outside the published CI" if g.ci else "differs by more than a quarter"
-            return f"{head}: {where}, {self.direction} than the source's own subgroup."
+            text = f"{head}: {where}, {self.direction} than the source's own subgroup"
+            if self.explained_by:
+                return f"{text}, as this patient's other factors ({', '.join(self.explained_by)}) imply."
+            return text + "."
         if self.verdict == INSIDE:
             return f"{head}: consistent ({self.rule})."
         return f"{head}: not compared ({self.rule})."
@@ -83,9 +97,19 @@ def check(figure: SubgroupFigure, median: float | None, horizon: float) -> Subgr
     return SubgroupCheck(figure, median, horizon, verdict, rule, direction)
 
 
-def subgroup_checks(figures: tuple[SubgroupFigure, ...], median: float | None,
-                    horizon: float) -> tuple[SubgroupCheck, ...]:
-    return tuple(check(g, median, horizon) for g in figures)
+def subgroup_checks(figures: tuple[SubgroupFigure, ...], median: float | None, horizon: float,
+                    factors: tuple[tuple[str, frozenset[str], bool], ...] = ()) -> tuple[SubgroupCheck, ...]:
+    """Each figure checked; ``factors`` are the patient's known applied factors as (label, variables
+    read, at the adverse level), to tell a direction explained by the patient's other factors."""
+    out = []
+    for g in figures:
+        k = check(g, median, horizon)
+        if k.verdict == OUTSIDE:
+            adverse = k.direction == "more pessimistic"
+            k = replace(k, explained_by=tuple(label for label, variables, bad in factors
+                                              if bad == adverse and not variables & g.variables))
+        out.append(k)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

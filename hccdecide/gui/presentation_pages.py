@@ -216,15 +216,16 @@ def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> Pa
     names = c.stratum.possible
     stratum = " to ".join(_stratum(n) for n in _ends(names))
     stratum = " or ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>" for n in names)
-    unknown = (" — " + (", ".join(c.stratum.present) if c.stratum.present else "no applied adverse factor present")
-               + (f"; {len(c.stratum.unknown)} unknown" if len(names) > 1 else ""))
+    unknown = f" — {len(c.stratum.unknown)} factors unknown" if len(names) > 1 else ""
     if not c.applicable:
         stratum, unknown = "not applicable", ""
+    elif not c.shown:  # outside the cohort's support or after progression: no individual statement
+        stratum, unknown = "not given", ""
     status = a.match(c.study.id).status
     band_note = "" if band is not None or not c.shown else " · 95% band still computing"
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
             + t.big(f"Risk stratum: {stratum}{escape(unknown)}")
-            + t.para("Why:" + _factor_text(c).lstrip(" —"))
+            + t.para("Why: " + _factor_text(c).lstrip(" —").removeprefix("from "))
             + t.para(prediction_html(c, band, detail=False) + band_note)
             + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}"))
     return PageContent("risk", html, curve_index=index, cited=(c.study.id,))

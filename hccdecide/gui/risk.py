@@ -90,16 +90,63 @@ def prediction_html(c: CurveEstimate, band: Band | None, detail: bool = True) ->
     how = (f"95% band: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
            if band else "95% band pending")
     head = f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
+    head += published_median_html(c) + subgroup_check_html(c, detail)
     if not detail:
         return head
     return (head + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
             + sensitivity_html(c, band))
 
 
+def published_median_html(c: CurveEstimate) -> str:
+    """The cohort's own published median beside the estimate (the cohort-average reference)."""
+    pm = c.published_median
+    if pm is None or c.landmark_time is not None:
+        return ""
+    if pm.months is None:
+        return f"<br><span style='color:#334155'>Study cohort, published: median {escape(c.model.endpoint)} not reached</span>"
+    ci = f" (95% CI {pm.ci[0]:g}–{pm.ci[1]:g})" if pm.ci else ""
+    return (f"<br><span style='color:#334155'>Study cohort, published: median {escape(c.model.endpoint)} "
+            f"{pm.months:g} months{ci}</span>")
+
+
+def subgroup_check_html(c: CurveEstimate, detail: bool = True) -> str:
+    """Flags where the individual median lies outside the published subgroup median of one of the
+    patient's levels (its CI, or a quarter either side without one) in a direction the patient's other
+    factors do not explain; a slide shows the flags only."""
+    from hccdecide.engine.subgroup_check import RULE_CI, RULE_NO_CI
+
+    lines, quiet = [], []
+    for k in c.subgroup_checks:
+        g = k.figure
+        name = f"{g.factor} {g.level}"
+        if k.flag:
+            ci = f", 95% CI {g.ci[0]:g}–{g.ci[1]:g}" if g.ci else ", no CI printed"
+            lines.append(f"<b style='color:#b91c1c'>⚑ Published subgroup {escape(name)}: median "
+                         f"{g.median_months:g} months{ci} — this estimate ({escape(k.individual_text())}) is "
+                         f"outside it, {escape(k.direction)}</b>")
+        elif k.outside:
+            quiet.append(f"{name} ({g.median_months:g} mo): {k.direction}, as the patient's "
+                         f"{', '.join(k.explained_by)} imply")
+        else:
+            med = f"{g.median_months:g} mo" if g.median_months is not None else "not reached"
+            quiet.append(f"{name} ({med}): {'consistent' if k.outside is False else 'not compared'}")
+    if detail and quiet:
+        lines.append("<span style='font-size:small;color:#334155'>Published subgroups at this patient's levels — "
+                     + escape("; ".join(quiet)) + ".</span>")
+    if detail and c.subgroup_checks:
+        lines.append(f"<span style='font-size:small;color:#334155'>Subgroup check: {escape(RULE_CI)}; "
+                     f"{escape(RULE_NO_CI)}; not flagged when the patient's other factors explain the "
+                     "direction.</span>")
+    return "".join(f"<br>{x}" for x in lines)
+
+
 def stratum_html(c: CurveEstimate) -> str:
     if not c.applicable:
         return ("<span style='font-size:large'>Risk stratum: <b>not applicable</b></span> — the patient is "
                 "outside this study's population")
+    if not c.shown:  # a stratum is itself an individual statement
+        return ("<span style='font-size:large'>Risk stratum: <b>not given</b></span> — no individual "
+                f"estimate ({escape(WITHHELD_SHORT[c.withheld])})")
     colour = {"low": "#15803d", "intermediate": "#b45309", "high": "#b91c1c"}
     st = c.stratum
     names = " or ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in st.possible)

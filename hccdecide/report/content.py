@@ -395,7 +395,7 @@ class _Builder:
                 rates = "; ".join(f"{t // 12}-year {landmark_text(c, band, t)}" for t in c.landmarks)
                 median = median_text(c, band) if c.shown else "no individual estimate"
                 rows.append((self.cite(c.study), f"{c.model.endpoint} · {c.model.label}", stage_text(c.stage),
-                             c.stratum.name, median, rates or c.withheld_text))
+                             c.stratum.name if c.shown else "—", median, rates or c.withheld_text))
             self.add(Heading("Other models of these studies (not the study's default)", 2),
                      Table(("Study", "Model", "Stage", "Stratum", "Median", "Landmarks"), tuple(rows),
                            (0.1, 0.24, 0.11, 0.1, 0.2, 0.25)))
@@ -410,6 +410,9 @@ class _Builder:
         rows = [(f"Predicted median {c.model.endpoint}", median_text(c, band))]
         rows += [(f"{c.model.endpoint} at {t // 12} year{'s' if t > 12 else ''}", landmark_text(c, band, t))
                  for t in c.landmarks]
+        if c.published_median is not None and c.landmark_time is None:
+            rows.append(("Study cohort, published", c.published_median.text(c.model.endpoint)))
+        rows += [("Subgroup check" + (" — FLAG" if k.flag else ""), k.text) for k in c.subgroup_checks]
         rows.append(("Support", c.support.text))
         for line in c.sensitivity:
             rates = ("; ".join(f"{t // 12}-year {100 * v:.0f}%" for t, v in line.landmarks.items())
@@ -427,7 +430,8 @@ class _Builder:
         shrink = (f"log-HRs x {c.shrinkage.factor:.3f} (chi2 {c.shrinkage.chi2:g} on {c.shrinkage.df} df)"
                   if c.shrinkage else "none: no chi-square printed, optimism not corrected")
         rows = [("Patient status for the study", STATUS_TEXT[self.status[c.study.id]]),
-                ("Risk stratum", f"{st.name.upper()} ({detail})"), ("Stratum rule", st.rule),
+                ("Risk stratum", f"{st.name.upper()} ({detail})" if c.shown else "not given (no individual estimate)"),
+                ("Stratum rule", st.rule),
                 ("Shrinkage", shrink)]
         rows += self._estimate_rows(c, band)
         rows.append(("Source", f"{c.study.source_citation}: {c.model.location}"))

@@ -36,9 +36,6 @@ def the_check(c, factor):
     ("yan_os_table2", LIVER_B, "Child-Pugh class", "B", 10.0, (9.1, 10.9)),
     # PT above 14.5 s: median OS 10.0 months (95% CI 6.9-13.1), Fig. 4F
     ("yan_os_table2", dict(pt_s=16), "Prothrombin time", "above 14.5 s", 10.0, (6.9, 13.1)),
-    # non-regional nodes, no organ metastasis: median PFS 7.0 months (95% CI 4.6-9.4), Fig. 5A
-    ("yan_pfs_table2", dict(lnm_present=True, lnm_stations=["mediastinal"], extrahepatic_spread=False),
-     "Nodal location", "non-regional", 7.0, (4.6, 9.4)),
 ])
 def test_a_single_factor_estimate_is_flagged_against_the_published_subgroup(yan, model_id, values, factor, level,
                                                                              published, ci):
@@ -47,10 +44,22 @@ def test_a_single_factor_estimate_is_flagged_against_the_published_subgroup(yan,
     k = the_check(c, factor)
     assert (k.figure.level, k.figure.median_months, k.figure.ci) == (level, published, ci)
     assert k.individual_median == c.median
-    # the clinical review: these individual medians (14.4, 20.0, 11.3 months) are above the CI
+    # the clinical review: these individual medians (14.4 and 20.0 months) are above the CI
     assert c.median is None or c.median > ci[1]
     assert k.verdict == OUTSIDE and k.outside is True and k.direction == "more optimistic"
+    assert k.flag and k.explained_by == ()  # no other factor of the patient is at its favourable level
     assert "outside the published CI" in k.text
+
+
+def test_a_gap_the_patients_other_factors_explain_is_not_flagged(yan):
+    # Child-Pugh B with two nodes at the hilum: worse than the published "multiple nodes" subgroup
+    # (median OS 22.0, 95% CI 15.8-28.2, Fig. 4B), as Child-Pugh B (HR 5.28) implies
+    c = curve(yan, "yan_os_table2", **LIVER_B, lnm_present=True, lnm_count=2, lnm_stations=["hepatic_hilum"])
+    k = the_check(c, "Number of involved nodes")
+    assert (k.figure.median_months, k.figure.ci) == (22.0, (15.8, 28.2))
+    assert c.median < 15.8 and k.outside and k.direction == "more pessimistic"
+    assert k.explained_by == ("Child-Pugh B",) and not k.flag
+    assert the_check(c, "Child-Pugh class").flag  # the Child-Pugh B gap itself is still flagged
 
 
 def figure(median, ci=None, reached=True):
@@ -95,6 +104,7 @@ def test_json_subgroup_check_and_published_cohort_median():
     assert row["individual_median_months"] == pytest.approx(os_["predicted"]["median_months"], abs=0.05)
     assert row["outside"] is (not 9.1 <= os_["predicted"]["median_months"] <= 10.9)
     assert row["verdict"] in {"inside", "outside"} and row["rule"]
+    assert row["flag"] is (row["outside"] and not row["explained_by"])
     assert os_["published_cohort_median"]["median_months"] == 26.0
     assert os_["published_cohort_median"]["ci"] == [10.7, 41.3]
 
@@ -111,3 +121,17 @@ def test_json_withheld_estimate_has_no_stratum_and_no_check():
     far = risk_rows(dict(LIVER_B, lnm_present=True, lnm_count=2, lnm_stations=["hepatic_hilum"], alt_u_l=50,
                          pt_s=16, lnm_volume_cc=80))["yan_os_table2"]
     assert far["withheld"] == "outside_support" and far["stratum"] is None and far["stratum_cutpoints"] is None
+
+
+def test_non_regional_nodes_pfs_against_the_published_subgroup(yan):
+    # median PFS 7.0 months (95% CI 4.6-9.4) with non-regional nodes (Fig. 5A)
+    unknown_m = curve(yan, "yan_pfs_table2", lnm_present=True, lnm_stations=["mediastinal"])
+    k = the_check(unknown_m, "Nodal location")
+    assert (k.figure.level, k.figure.median_months, k.figure.ci) == ("non-regional", 7.0, (4.6, 9.4))
+    assert (k.verdict == INSIDE) is (4.6 <= unknown_m.median <= 9.4)
+    # without organ metastasis (M0, HR 2.75 for M1 not applied to this patient) the estimate is longer
+    # than the subgroup's median, which mixes in the M1 patients: outside, explained, not flagged
+    m0 = curve(yan, "yan_pfs_table2", lnm_present=True, lnm_stations=["mediastinal"], extrahepatic_spread=False)
+    k = the_check(m0, "Nodal location")
+    assert m0.median > 9.4 and k.outside and k.direction == "more optimistic"
+    assert k.explained_by == ("M0",) and not k.flag

@@ -54,3 +54,34 @@ def test_progress_bar_counts_refits(qtbot, window):
     assert window.risk.busy.isVisibleTo(window)
     assert (window.risk.busy.value(), window.risk.busy.maximum()) == (120, 500)
     assert "once" in window.risk.busy.format()
+
+
+CHILD_PUGH_B_ONLY = dict(bilirubin_umol_l=40, albumin_g_l=30, inr=1.0, ascites="mild", encephalopathy="none",
+                         alt_u_l=None, lnm_volume_cc=None, pt_s=None)
+
+
+def select_yan_os(window):
+    box = window.risk.model_box
+    box.setCurrentIndex(next(i for i in range(box.count()) if box.itemText(i).startswith("Yan 2025 · OS · Multi")))
+    return window.risk.current_curve()[1]
+
+
+def test_subgroup_flag_and_the_published_cohort_median(qtbot, window, example_patient):
+    # Child-Pugh B (score 8) with the other applied factors unknown: the published Child-Pugh B subgroup
+    # had a median OS of 10.0 months, 95% CI 9.1-10.9 (Results, Prognostic factors of OS; Fig. 4G)
+    wait_for_bands(qtbot, window, example_patient.replace(**CHILD_PUGH_B_ONLY))
+    c = select_yan_os(window)
+    assert c.shown and c.median > 10.9
+    text = window.risk.prediction.text()
+    assert "⚑ Published subgroup Child-Pugh class B: median 10 months, 95% CI 9.1–10.9" in text
+    assert "more optimistic" in text
+    # the cohort's own median OS 26.0 months (95% CI 10.7-41.3), Results, Tumor response and survival
+    assert "Study cohort, published: median OS 26 months (95% CI 10.7–41.3)" in text
+
+
+def test_outside_support_gives_no_stratum(qtbot, window, example_patient):
+    wait_for_bands(qtbot, window, example_patient.replace(pt_s=16.0, bilirubin_umol_l=40, albumin_g_l=30,
+                                                          ascites="mild"))
+    c = select_yan_os(window)
+    assert c.withheld == OUTSIDE_SUPPORT
+    assert "not given" in window.risk.stratum.text() and "HIGH" not in window.risk.stratum.text()

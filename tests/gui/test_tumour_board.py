@@ -139,3 +139,22 @@ def test_training_hint_reveal_beside_the_answer_and_history(qtbot, window_on, si
     assert all(text.startswith("✓ ") for text in ticked)
     assert w.app_settings.training_scores("training_decompensated.json") == [fb.score]
     assert f"last score {fb.score[0]}/{fb.score[1]}" in t.case_list.item(row).text()
+
+
+def test_risk_slide_flags_an_estimate_outside_the_published_subgroup(qtbot, make_window, tmp_path):
+    # Child-Pugh B only: the published subgroup median OS is 10.0 months (9.1-10.9), Yan Fig. 4G
+    import json
+
+    from hccdecide.paths import cases_dir
+    case = json.loads((cases_dir() / "example_nodal_disease.json").read_text())
+    case.update(bilirubin_umol_l=40, albumin_g_l=30, inr=1.0, ascites="mild", encephalopathy="none")
+    for key in ("alt_u_l", "lnm_volume_cc", "pt_s"):
+        case.pop(key, None)
+    path = tmp_path / "child_pugh_b.json"
+    path.write_text(json.dumps(case))
+    window = make_window(path)
+    p = present_on(window, PROJECTOR)
+    slides = [pg for pg in p.pages if pg.kind == "risk"
+              and window.controller.assessment.curves[pg.curve_index].model.id == "yan_os_table2"]
+    assert slides and "⚑ Published subgroup Child-Pugh class B" in slides[0].html
+    p.close()
