@@ -91,10 +91,10 @@ class AfterFirstPaint(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if obj is self.window and event.type() == QEvent.Show:
-            QTimer.singleShot(self.LATEST_MS, self._run)
+            QTimer.singleShot(self.LATEST_MS, self, self._run)  # dropped if the window is closed first
         elif obj is self.window and event.type() == QEvent.Paint:
             self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self._run)  # queued: runs once this paint has been drawn
+            QTimer.singleShot(0, self, self._run)  # queued: runs once this paint has been drawn
         return False
 
     def _run(self) -> None:

@@ -160,3 +160,20 @@ def test_no_view_loads_scipy_lifelines_or_pandas_once_the_band_cache_is_built(tm
                          env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["matplotlib"]  # the charts were drawn; nothing else heavy loaded
+
+
+def test_the_first_assessment_runs_even_if_the_window_is_never_sent_a_paint_event(qtbot, monkeypatch):
+    from PySide6.QtGui import QShowEvent
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from hccdecide.gui.app import AfterFirstPaint
+
+    monkeypatch.setattr(AfterFirstPaint, "LATEST_MS", 50)
+    window, ran = QWidget(), []
+    qtbot.addWidget(window)
+    AfterFirstPaint(window, lambda: ran.append("assessed"))
+    QApplication.sendEvent(window, QShowEvent())  # shown, as far as the watcher can tell, never painted
+    qtbot.waitUntil(lambda: ran == ["assessed"], timeout=2000)
+    window.show()  # a late paint does not run it twice
+    qtbot.wait(100)
+    assert ran == ["assessed"]
