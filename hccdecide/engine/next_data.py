@@ -4,8 +4,13 @@ An *item* is a study whose status is uncertain because patient data are missing,
 before-treatment risk model whose stratum is a range because a factor is unknown. A key *settles* an
 item when, for every value tried (each choice, true and false, every whole number of a short scale,
 values either side of each threshold the library uses, and a spread over the plausible range), the
-item is no longer uncertain. A key that resolves an item for some values only *may settle* it.
-Ranking: settles, then may settle, then form order.
+item is no longer uncertain. A key that resolves an item for some values only *may settle* it. A
+value that contradicts the case (a conflict note naming the key) is no answer and is not tried.
+
+Ranking follows what the clinician gains: first the uncertain regimens that a key decides (eligible or
+ineligible) whatever the value, then those it decides for some values (a key that can only close a minor option ranks below
+one that decides a regimen higher in the list: ties go to the best-ranked regimen affected), then the
+studies settled, then the risk groups settled, then what may be settled, then form order.
 
 Only matching and stratification are re-run (no curves, no bands), so the ranking is cheap.
 """
@@ -19,6 +24,7 @@ import numpy as np
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.derive import derive
 from hccdecide.engine.matching import UNCERTAIN, match_study
+from hccdecide.engine.regimens import STATUS_RANK
 from hccdecide.engine.prognosis import BASELINE, stratum_for
 from hccdecide.evidence.library import Library
 from hccdecide.evidence.schema import AnyOf, Condition, Rule
@@ -36,10 +42,18 @@ class NextData:
     studies: tuple[str, ...]  # study ids settled whatever the value
     risk_models: tuple[str, ...]  # "study/model" whose stratum is settled whatever the value
     may_settle: tuple[str, ...]  # study ids or study/model settled for some values only
+    regimens: tuple[str, ...] = ()  # uncertain regimens decided whatever the value
+    regimens_may_change: tuple[str, ...] = ()  # uncertain regimens decided for some values only
+    best_regimen_rank: int = 10_000  # position in the regimen list of the best-ranked regimen affected
 
     @property
     def settles(self) -> int:
         return len(self.studies) + len(self.risk_models)
+
+    @property
+    def rank_key(self) -> tuple:
+        return (-len(self.regimens), -len(self.regimens_may_change), self.best_regimen_rank,
+                -len(self.studies), -len(self.risk_models), -len(self.may_settle))
 
 
 def _conditions(rule: Rule | None) -> Iterable[Condition]:
@@ -111,16 +125,55 @@ def _still_missing(m) -> bool:
     return m.status == UNCERTAIN and bool(m.missing)
 
 
-def _resolved(patient: Patient, studies: dict, models: dict) -> set[str]:
+def regimen_status(statuses: dict[str, str], matches: Iterable) -> str:
+    """A regimen's status from its studies' statuses, as RegimenResult.status reads them."""
+    reported = [m.study.id for m in matches if not m.study.is_protocol] or [m.study.id for m in matches]
+    return min((statuses[sid] for sid in reported), key=STATUS_RANK.__getitem__)
+
+
+def contradicts(patient: Patient, key: str) -> bool:
+    """Whether the value of ``key`` conflicts with the rest of the case: such a value is no answer."""
+    return any(n.kind == "conflict" and key in n.fields for n in derive(patient).notes)
+
+
+def _resolved(patient: Patient, key: str, studies: dict, models: dict):
+    """Items settled for this patient, and the new status of each open study; None when the value of
+    ``key`` contradicts the case."""
     derived = derive(patient)
+    if any(n.kind == "conflict" and key in n.fields for n in derived.notes):
+        return None
+    # only a study with missing data can change with a consistent entry: the others keep their status
+    matches = {sid: match_study(study, derived) for sid, study in studies.items()}
+    statuses = {sid: m.status for sid, m in matches.items()}
     # settled when no patient data is missing any more (a study may stay uncertain for criteria its
     # source does not report, which no entry can settle)
-    done = {sid for sid, study in studies.items() if not _still_missing(match_study(study, derived))}
+    done = {sid for sid, m in matches.items() if not _still_missing(m)}
     for item, curve in models.items():
         stratum = stratum_for(curve.study, curve.model, derived.facts)
         if stratum is not None and len(stratum.possible) == 1:
             done.add(item)
-    return done
+    return done, statuses
+
+
+def _watched(a: Assessment, studies: dict) -> list:
+    """(position, regimen) of the regimens an open study belongs to."""
+    return [(i, r) for i, r in enumerate(a.regimens) if any(m.study.id in studies for m in r.matches)]
+
+
+def _regimen_changes(a: Assessment, regimens: list, per_value: list[dict[str, str]]):
+    current = {m.study.id: m.status for m in a.matches}
+    always, sometimes, ranks = [], [], []
+    for rank, r in regimens:
+        if r.status != UNCERTAIN:  # a decided regimen gains nothing (an entry can only add doubt to it)
+            continue
+        changed = [regimen_status({**current, **v}, r.matches) != UNCERTAIN for v in per_value]
+        if all(changed):
+            always.append(r.info.key)
+        elif any(changed):
+            sometimes.append(r.info.key)
+        if any(changed):
+            ranks.append(rank)
+    return tuple(always), tuple(sometimes), min(ranks, default=10_000)
 
 
 def _relevant_vars(studies: dict, models: dict, a: Assessment) -> set[str]:
@@ -156,22 +209,30 @@ def next_data(a: Assessment) -> tuple[NextData, ...]:
     if not studies and not models:
         return ()
     relevant = _relevant_vars(studies, models, a)
+    regimens = _watched(a, studies)
     ranked = []
     for order, spec in enumerate(_tried_fields(a.patient)):
         values = candidate_values(spec, a.library)
         if not values or not _may_matter(spec, values, a.patient, relevant):
             continue
-        per_value = [_resolved(a.patient.replace(**{spec.key: v}), studies, models) for v in values]
-        always = set.intersection(*per_value)
-        sometimes = set.union(*per_value) - always
+        # a value that contradicts the case (e.g. "untreated" after systemic therapy) is not an answer
+        results = [r for r in (_resolved(a.patient.replace(**{spec.key: v}), spec.key, studies, models)
+                               for v in values) if r is not None]
+        if not results:
+            continue
+        done = [d for d, _ in results]
+        always = set.intersection(*done)
+        sometimes = set.union(*done) - always
         if always or sometimes:
+            changes, may_change, best = _regimen_changes(a, regimens, [st for _, st in results])
             item = NextData(spec.key, VARIABLES[spec.key].label,
                             tuple(i for i in studies if i in always), tuple(i for i in models if i in always),
-                            tuple(sorted(sometimes)))
-            ranked.append((-item.settles, -len(item.may_settle), order, item))
-    return tuple(r[-1] for r in sorted(ranked, key=lambda r: r[:3]))
+                            tuple(sorted(sometimes)), changes, may_change, best)
+            ranked.append((item.rank_key, order, item))
+    return tuple(r[-1] for r in sorted(ranked, key=lambda r: r[:2]))
 
 
 def next_data_json(items: Iterable[NextData]) -> list[dict[str, Any]]:
     return [{"key": i.key, "label": i.label, "settles": i.settles, "studies": list(i.studies),
-             "risk_models": list(i.risk_models), "may_settle": list(i.may_settle)} for i in items]
+             "risk_models": list(i.risk_models), "may_settle": list(i.may_settle),
+             "regimens": list(i.regimens), "regimens_may_change": list(i.regimens_may_change)} for i in items]
