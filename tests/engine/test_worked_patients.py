@@ -373,3 +373,31 @@ def test_19_one_tumour_gives_its_diameter_as_the_sum():
     assert next(c for c in rtog.criteria if c.criterion.id == "sum_diameter_20cm").status == "met"
     assert derive(Patient.from_dict(dict(tumour_count=2, largest_diameter_cm=3.1)))["sum_diameter_cm"] is None
     assert derive(Patient.from_dict(dict(tumour_count=1, sum_diameter_cm=2.0)))["largest_diameter_cm"] == 2.0
+
+
+def test_20_a_marginal_sequencing_trial_lends_no_absolute_gain():
+    # Unresectable HCC with a first-order portal branch thrombus (Vp3), Child-Pugh A, no spread: Guo 2022
+    # (RT before vs after TACE; Kang 2026, Table 3: OS 15.4 vs 11.5 months, HR 0.68, p = 0.054) is
+    # listed under RT for macrovascular invasion. Its OS HR is not significant, so no "+12.6 points at
+    # 1 year" is derived from it (exp. through the 11.5-month median: 2^(-12/11.5) = 0.486, ^0.68 = 0.612);
+    # its PFS HR (0.66, p = 0.030) is randomised and significant, so that one is derived.
+    from hccdecide.engine.benefit import absolute_benefit
+    values = dict(ecog=0, resectable=False, tumour_count=1, largest_diameter_cm=7, vp=3, vv=0, **A5,
+                  **NO_SPREAD)
+    _, regimens = statuses(values)
+    guo = {b.comparison.endpoint: absolute_benefit(b) for b in regimens["rt_mvi"].benefits
+           if b.study.id == "guo2022_rt_tace_pvtt"}
+    assert not guo["OS"].derived and "p = 0.054" in guo["OS"].reason
+    assert guo["PFS"].derived
+
+
+def test_21_next_data_leaves_out_answers_that_contradict_the_case():
+    # The oligoprogression training case is on atezolizumab-bevacizumab after earlier therapy: "no previous
+    # HCC treatment" would contradict it, so it is no answer and not offered; "transplant candidate",
+    # which only settles two bridging studies that stay uncertain, is not first.
+    from hccdecide.engine.next_data import next_data
+    from hccdecide.paths import cases_dir
+    a = assess(Patient.from_file(cases_dir() / "training_oligoprogression.json"))
+    keys = [i.key for i in next_data(a)]
+    assert "treatment_naive" not in keys
+    assert keys[0] != "transplant_candidate"
