@@ -53,8 +53,8 @@ DERIVED: tuple[Variable, ...] = (
     Variable("ast_x_uln", "AST / upper limit of normal", NUMBER, "xULN", derived=True),
     Variable("transaminase_x_uln", "Higher of ALT and AST / ULN", NUMBER, "xULN", derived=True),
     Variable("inr_x_uln", "INR / upper limit of normal", NUMBER, "xULN", derived=True),
-    Variable("has_target_lesion", "A lesion to treat now (residual, recurrent, untreated or progressing "
-             "tumour, thrombus, nodes or metastases)", BOOLEAN, derived=True),
+    # residual, recurrent, untreated or progressing tumour, thrombus, nodes or metastases (derive.py)
+    Variable("has_target_lesion", "A lesion to treat now", BOOLEAN, derived=True),
     Variable("hbv_active_untreated", "HBsAg positive with HBV DNA above normal", BOOLEAN,
              derived=True),
 )
