@@ -55,6 +55,8 @@ DERIVED: tuple[Variable, ...] = (
     Variable("inr_x_uln", "INR / upper limit of normal", NUMBER, "xULN", derived=True),
     # residual, recurrent, untreated or progressing tumour, thrombus, nodes or metastases (derive.py)
     Variable("has_target_lesion", "A lesion to treat now", BOOLEAN, derived=True),
+    # residual tumour, recurrence, progressing lesions or viable tumour after TACE (derive.py)
+    Variable("disease_after_treatment", "Tumour left or grown since treatment", BOOLEAN, derived=True),
     Variable("hbv_active_untreated", "HBsAg positive with HBV DNA above normal", BOOLEAN,
              derived=True),
 )

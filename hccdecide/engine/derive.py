@@ -37,7 +37,9 @@ DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
     "bed_gy": ("rt_dose_gy", "rt_fractions", "alpha_beta_gy"), "eqd2_gy": ("rt_dose_gy", "rt_fractions",
                                                                            "alpha_beta_gy"),
     "inr_x_uln": ("inr", "inr_uln"), "bilirubin_x_uln": ("bilirubin_umol_l", "bilirubin_uln_umol_l"),
-    "has_target_lesion": ("resected", "residual_disease", "recurrent", "progressing_lesions", "tumour_count",
+    "disease_after_treatment": ("resected", "residual_disease", "recurrent", "progressing_lesions",
+                                "tace_incomplete_response"),
+    "has_target_lesion": ("tace_incomplete_response", "resected", "residual_disease", "recurrent", "progressing_lesions", "tumour_count",
                           "largest_diameter_cm", "vp", "vv", "intrahepatic_metastasis", *_NODES, *_ORGANS),
 }
 
@@ -289,18 +291,26 @@ def _cleared_by_resection(p: Patient) -> bool | None:
     return None if p["recurrent"] is None else not p["recurrent"]
 
 
+def disease_after_treatment(p: Patient) -> bool | None:
+    """Tumour left or grown since treatment: residual tumour, a recurrence, progressing lesions or viable
+    tumour after TACE (yes); a resection with no residual tumour and no recurrence (no); else unknown.
+    The adjuvant setting needs "no"."""
+    if (p["recurrent"] is True or p["residual_disease"] is True or (p["progressing_lesions"] or 0) > 0
+            or p["tace_incomplete_response"] is True):
+        return True
+    return False if _cleared_by_resection(p) else None
+
+
 def has_target_lesion(p: Patient, facts: Mapping[str, Any]) -> bool | None:
     """A lesion that tumour-directed treatment could aim at now. After a complete resection the entered
     tumour, thrombus and nodes describe what was removed, so only a recurrence or a progressing lesion
     counts; otherwise any tumour, thrombus, node or metastasis entered counts. Unknown stays unknown:
     "no lesion" needs either a complete resection without recurrence, or no intrahepatic tumour, no
     vascular invasion and no extrahepatic disease entered as such."""
-    new_growth = p["recurrent"] is True or p["residual_disease"] is True or (p["progressing_lesions"] or 0) > 0
-    if new_growth:
-        return True
+    disease = disease_after_treatment(p)
+    if disease is not None:
+        return disease
     cleared = _cleared_by_resection(p)
-    if cleared:
-        return False
     if p["resected"] is True and cleared is None:
         return None  # the entered tumour may be the one resected
     present = [(p["tumour_count"] or 0) > 0, p["largest_diameter_cm"] is not None, facts["mvi_present"] is True,
@@ -358,6 +368,7 @@ def derive(p: Patient) -> Derived:
     facts.update(derived)
     facts.update(largest_diameter_cm=largest, sum_diameter_cm=total)
     facts["has_target_lesion"] = has_target_lesion(p, facts)
+    facts["disease_after_treatment"] = disease_after_treatment(p)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     notes.extend(conflicts(p.values))

@@ -276,13 +276,25 @@ TARGET_LESION = Criterion(
          "nothing for a tumour-directed treatment to aim at.")
 
 
+# An adjuvant study treats the bed of a resection that left nothing behind: tumour left or grown since
+# (progressing lesions, viable tumour after TACE, as well as the residual tumour and recurrence its own
+# criteria name) puts the patient in another setting.
+NO_DISEASE_LEFT = Criterion(
+    id="no_disease_after_treatment", label="No tumour left or grown since treatment (adjuvant setting)",
+    from_list="setting", rule=Condition(var="disease_after_treatment", op=Op.IS_FALSE),
+    location="matching rule of this application: adjuvant treatment follows a resection that left no tumour",
+    note="Not in the source's list: progressing lesions or viable tumour after TACE mean disease to treat, "
+         "not a resection bed.")
+
+
 def is_adjuvant(study: Study) -> bool:
     return any(c.rule is not None and "residual_disease" in rule_vars(c.rule) for c in study.criteria)
 
 
 def setting_rules(study: Study) -> tuple[Criterion, ...]:
-    """Criteria the engine adds to a study's own: the lesion a tumour-directed treatment needs."""
-    return () if is_adjuvant(study) else (TARGET_LESION,)
+    """Criteria the engine adds to a study's own: the lesion a tumour-directed treatment needs, or the
+    absence of disease an adjuvant one needs."""
+    return (NO_DISEASE_LEFT,) if is_adjuvant(study) else (TARGET_LESION,)
 
 
 NO_CHECKABLE_CRITERIA = ("the source gives no patient-level criterion that can be checked, "

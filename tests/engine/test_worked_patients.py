@@ -391,13 +391,18 @@ def test_20_a_marginal_sequencing_trial_lends_no_absolute_gain():
     assert guo["PFS"].derived
 
 
-def test_21_next_data_leaves_out_answers_that_contradict_the_case():
-    # The oligoprogression training case is on atezolizumab-bevacizumab after earlier therapy: "no previous
-    # HCC treatment" would contradict it, so it is no answer and not offered; "transplant candidate",
-    # which only settles two bridging studies that stay uncertain, is not first.
+def test_21_progressing_disease_is_not_an_adjuvant_setting_and_next_data_stays_consistent():
+    # The oligoprogression training case has 2 progressing lesions on atezolizumab-bevacizumab after
+    # earlier therapy. Adjuvant RT follows a resection that left no tumour (Kang 2026, Postoperative
+    # radiotherapy): with lesions progressing, the adjuvant trials are out whatever the resection history,
+    # so no "resected?"/"margin?" question is asked for them. "No previous HCC treatment" would contradict
+    # the case, so it is no answer and not offered. The first key offered decides a regimen.
     from hccdecide.engine.next_data import next_data
     from hccdecide.paths import cases_dir
     a = assess(Patient.from_file(cases_dir() / "training_oligoprogression.json"))
-    keys = [i.key for i in next_data(a)]
-    assert "treatment_naive" not in keys
-    assert keys[0] != "transplant_candidate"
+    assert a.derived["disease_after_treatment"] is True
+    assert all(a.match(s).status == INELIGIBLE for s in ADJUVANT)
+    items = next_data(a)
+    keys = [i.key for i in items]
+    assert "treatment_naive" not in keys and "resected" not in keys and "narrow_margin" not in keys
+    assert items[0].regimens or items[0].regimens_may_change
