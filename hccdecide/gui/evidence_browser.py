@@ -53,7 +53,8 @@ class StudyTableModel(QAbstractTableModel):
 
     def _cells(self, s: Study) -> tuple:
         names = ", ".join(self.library.regimens[k].name for k in _regimens_of(s))
-        return (s.short_name, s.year or "", DESIGN_LABEL[s.design], evidence_level(s),
+        design = DESIGN_LABEL[s.design] + (" · qualitative, no figures" if s.qualitative else "")
+        return (s.short_name, s.year or "", design, evidence_level(s),
                 s.n if s.n is not None else "", len(s.discrepancies) or "", names, s.id)
 
     def data(self, index, role=Qt.DisplayRole):
