@@ -213,8 +213,10 @@ class RegimenResult:
     @property
     def best_level(self) -> int:
         """The best level among the studies that give the regimen its status: never borrowed from a
-        study the patient fails (unless the patient fails them all)."""
-        return min(evidence_level(m.study) for m in self.status_studies)
+        study the patient fails (unless the patient fails them all), nor from a qualitative record (a
+        study discussed without figures) while a study with figures gives the same status."""
+        with_figures = [m for m in self.status_studies if not m.study.qualitative] or self.status_studies
+        return min(evidence_level(m.study) for m in with_figures)
 
     @property
     def gate_messages(self) -> tuple[str, ...]:

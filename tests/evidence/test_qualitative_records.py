@@ -55,3 +55,21 @@ def test_a_qualitative_record_with_an_outcome_is_refused(library):
                                     "location": "invented"}]
     with pytest.raises(pydantic.ValidationError, match="qualitative record carries no figures"):
         Study.model_validate(data)
+
+
+def test_a_qualitative_record_lends_no_level_while_a_study_with_figures_has_the_status():
+    # small untreated tumour: proton/carbon studies with figures (Iwata 2021 phase II, Hong 2023 phase I,
+    # Mizumoto 2024 registry: level 3) are uncertain, and so is Bush 2023 (randomised, level 2, no
+    # figures in the review); the regimen's level is 3, not Bush's 2
+    from pathlib import Path
+
+    from hccdecide.engine.assessment import assess
+    from hccdecide.engine.levels import evidence_level
+    from hccdecide.patient import Patient
+
+    case = Path(__file__).resolve().parents[2] / "resources" / "cases" / "training_small_untreated.json"
+    a = assess(Patient.from_file(case))
+    particle = next(r for r in a.regimens if r.info.key == "particle_therapy")
+    bush = next(m for m in particle.status_studies if m.study.id == "bush2023_pbt_vs_tace")
+    assert evidence_level(bush.study) == 2
+    assert particle.best_level == 3
