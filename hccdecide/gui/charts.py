@@ -2,6 +2,11 @@
 
 Chart text follows the app's zoom: after each drawing every text is scaled by the zoom level, and a
 change of the application font redraws at the new scale.
+
+An edit that changes only the patient's values (same model, same kind of chart) does not redraw the
+charts: the curves, band and factor colours are updated in place and only they are drawn again over
+the cached rest of the figure (axes, ticks, text, legend) — a few milliseconds instead of ~60 ms per
+chart for a full draw with constrained layout.
 """
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QWidget
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.uncertainty import Band
 from hccdecide.gui import zoom
-from hccdecide.report.charts import plot_forest, plot_survival
+from hccdecide.report.charts import (forest_shape, plot_forest, plot_survival, refresh_forest, refresh_survival,
+                                     survival_shape)
 
 CHART_MIN_HEIGHT = 240  # px: below ~220 constrained layout squeezes the axes to nothing
 CHART_MIN_WIDTH = 200
@@ -29,6 +35,11 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.setMinimumSize(CHART_MIN_WIDTH, CHART_MIN_HEIGHT)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._base_sizes: dict[int, float] = {}
+        self.shape: tuple | None = None  # what kind of chart is drawn (None: nothing yet)
+        self.full_draws = 0  # complete redraws of the figure (tests: an edit of values does none)
+        self._live: list = []  # artists drawn over the cached background
+        self._background = None  # (pixels, renderer) of the last full draw without the live artists
+        self.mpl_connect("draw_event", self._after_full_draw)
 
     def remember_text_sizes(self) -> None:
         """Record each text's size as drawn at zoom 1, before scaling."""
@@ -39,6 +50,40 @@ class ChartCanvas(FigureCanvasQTAgg):
             base = self._base_sizes.get(id(text))
             if base is not None:
                 text.set_fontsize(base * scale)
+
+    def make_live(self) -> None:
+        """After plotting: the artists inside the axes drawn above the grid and ticks (data, spines,
+        notes) are left out of full draws and drawn over the cached background instead, in the order
+        a full draw would draw them (by zorder), so the pixels are the same either way."""
+        ax = self.ax
+        inside = {*ax.lines, *ax.collections, *ax.texts, *ax.spines.values()}
+        below = max(ax.xaxis.get_zorder(), ax.yaxis.get_zorder())
+        live = [a for a in ax.get_children() if a in inside and a.get_zorder() > below]
+        for artist in live:
+            artist.set_animated(True)
+        self._live = sorted(live, key=lambda a: a.get_zorder())
+        self._background = None
+
+    def _after_full_draw(self, event) -> None:
+        if self.figure.canvas.is_saving():  # a saved figure includes the live artists itself
+            return
+        self.full_draws += 1
+        if event.renderer is self.get_renderer():
+            self._background = (self.copy_from_bbox(self.figure.bbox), event.renderer)
+        for artist in self._live:
+            artist.draw(event.renderer)
+
+    def redraw_live(self) -> None:
+        """Show changed live artists: restore the background and draw only them (a full draw when
+        there is no usable background: none yet, a pending full draw, or a new size)."""
+        pending = getattr(self, "_draw_pending", False)  # FigureCanvasQT: a full draw is queued
+        if self._background is None or pending or self._background[1] is not self.get_renderer():
+            self.draw_idle()
+            return
+        self.restore_region(self._background[0])
+        for artist in self._live:
+            self.ax.draw_artist(artist)
+        self.blit(self.figure.bbox)
 
 
 def _undo_collapse(ax) -> None:
@@ -75,18 +120,36 @@ class ChartPair(QWidget):
         if key == self._curve and (band is None or _band_key(band) == self._band):
             return
         self._curve, self._band = key, _band_key(band)
-        for canvas in (self.survival, self.forest):
-            canvas.ax.clear()
-            _undo_collapse(canvas.ax)
-        if curve is not None:
-            plot_survival(self.survival.ax, curve, band)
-            plot_forest(self.forest.ax, curve)
-        self.scale = zoom.current_scale()
-        for canvas in (self.survival, self.forest):
-            canvas.remember_text_sizes()
-            canvas.scale_text(self.scale)
-            canvas.draw_idle()
+        if curve is None:
+            self._replot(self.survival, None, lambda ax: None)
+            self._replot(self.forest, None, lambda ax: None)
+        else:
+            self._show(self.survival, survival_shape(curve, band), lambda ax: plot_survival(ax, curve, band),
+                       lambda ax: refresh_survival(ax, curve, band))
+            self._show(self.forest, forest_shape(curve), lambda ax: plot_forest(ax, curve),
+                       lambda ax: refresh_forest(ax, curve))
         self.draw_count += 1
+
+    def _show(self, canvas: ChartCanvas, shape: tuple, plot, refresh) -> None:
+        """Update the values in place when the chart is of the same shape, else plot it afresh."""
+        if shape == canvas.shape:
+            before = _look(canvas.ax)
+            refresh(canvas.ax)
+            if _look(canvas.ax) != before:
+                canvas.redraw_live()
+        else:
+            self._replot(canvas, shape, plot)
+
+    def _replot(self, canvas: ChartCanvas, shape: tuple | None, plot) -> None:
+        canvas.ax.clear()
+        _undo_collapse(canvas.ax)
+        plot(canvas.ax)
+        canvas.shape = shape
+        self.scale = zoom.current_scale()
+        canvas.remember_text_sizes()
+        canvas.scale_text(self.scale)
+        canvas.make_live()
+        canvas.draw_idle()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -107,6 +170,12 @@ class ChartPair(QWidget):
             for canvas in (self.survival, self.forest):
                 canvas.scale_text(self.scale)
                 canvas.draw_idle()
+
+
+def _look(ax) -> list:
+    """The data and colours of the axes' lines and collections (to skip redrawing what did not change)."""
+    lines = [(line.get_xydata().tobytes(), line.get_color(), line.get_markerfacecolor()) for line in ax.get_lines()]
+    return lines + [tuple(p.vertices.tobytes() for p in c.get_paths()) for c in ax.collections]
 
 
 def _curve_key(curve: CurveEstimate | None) -> tuple | None:

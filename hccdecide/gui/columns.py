@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QToolTip, QTreeV
 
 MIN_TEXT_COLUMN = 60  # px: a shared column never gets narrower than this
 SHORT_COLUMN_CAP_CHARS = 24
+SIZED_ROLES = {int(Qt.DisplayRole.value), int(Qt.FontRole.value), int(Qt.DecorationRole.value), int(Qt.SizeHintRole.value)}
 
 
 class WrappingDelegate(QStyledItemDelegate):
@@ -78,14 +79,20 @@ class ColumnFitter(QObject):
         self._timer = QTimer(self)  # a child: it dies with the tree, so no fit runs on a deleted tree
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.fit)
+        self._stale = False  # changed while hidden: fit when shown
         model = tree.model()
-        for signal in (model.rowsInserted, model.modelReset, model.dataChanged):
+        for signal in (model.rowsInserted, model.modelReset):
             signal.connect(self.schedule)
+        model.dataChanged.connect(self._data_changed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Resize:
+        if event.type() == QEvent.Resize or (event.type() == QEvent.Show and self._stale):
             self.schedule()
         return False
+
+    def _data_changed(self, _first, _last, roles=()) -> None:
+        if not roles or any(role in SIZED_ROLES for role in roles):  # a new tooltip or colour: same widths
+            self.schedule()
 
     def schedule(self) -> None:
         """Refit once the current batch of changes is done (many rows may be added in a row)."""
@@ -93,6 +100,10 @@ class ColumnFitter(QObject):
             self._timer.start(0)
 
     def fit(self) -> None:
+        """Fit the columns now; a hidden tree (another tab) is fitted when it is shown."""
+        self._stale = not self.tree.isVisible()
+        if self._stale:
+            return
         tree, header = self.tree, self.tree.header()
         columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         available = max(0, tree.viewport().width() - 2)

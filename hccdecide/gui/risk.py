@@ -7,13 +7,15 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.gui.columns import fit_columns
 from hccdecide.gui.results import STATUS_COLOUR
+from hccdecide.gui.steady_height import SteadyColumn
+from hccdecide.gui.tree_items import replace_items
 
 if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
     from hccdecide.engine.assessment import Assessment
@@ -22,6 +24,7 @@ if TYPE_CHECKING:  # the engine loads after the window's first paint; its names 
 
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
 CHART_MIN_HEIGHT = 300
+BUSY_AFTER_MS = 400  # the busy bar shows only when the bands take longer than this
 
 
 def stage_text(c: CurveEstimate) -> str:
@@ -166,10 +169,8 @@ class FactorTable(QTreeWidget):
         fit_columns(self, {0: 3, 5: 1.5})
 
     def show_curve(self, c: CurveEstimate | None) -> None:
-        self.clear()
-        if c is None:
-            return
-        for s in c.states:
+        items = []
+        for s in c.states if c is not None else ():
             f = s.factor
             hr = f"{f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g})" if f.ci else f"{f.effect:g}"
             use = "applied" if s.counted else ("unknown: averaged" if s.applied else "reported, not applied")
@@ -181,7 +182,8 @@ class FactorTable(QTreeWidget):
                     item.setForeground(col, QBrush(QColor("#6b7280")))
             item.setToolTip(0, f"{f.reference} vs {f.comparison}; prevalence {f.prevalence}; {f.location}")
             item.setToolTip(1, s.reason)
-            self.addTopLevelItem(item)
+            items.append(item)
+        replace_items(self, items)  # most edits leave the rows as they are
         # column widths: gui/columns.py fits them to the pane
 
 
@@ -198,7 +200,7 @@ class ReportedTree(QTreeWidget):
     def show_assessment(self, a: Assessment) -> None:
         from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 
-        self.clear()
+        items = []
         status = {m.study.id: m.status for m in a.matches}
         relevant = lambda study_id: status[study_id] != "ineligible"  # noqa: E731
         for rm in a.reported_models:
@@ -211,7 +213,7 @@ class ReportedTree(QTreeWidget):
                                               PRESENT_TEXT[f.applies],
                                               f"{figure_text(f.factor, rm.model.analysis)}, p {f.factor.p}",
                                               f.factor.location]))
-            self.addTopLevelItem(top)
+            items.append(top)
         for rs in a.reported_subgroups:
             if not relevant(rs.study.id):
                 continue
@@ -226,7 +228,8 @@ class ReportedTree(QTreeWidget):
                 child = QTreeWidgetItem([lv.level.label + (f" (n = {lv.level.n})" if lv.level.n else ""),
                                          "◀ patient" if lv.applies else "", f"median {med}{ci}", ""])
                 top.addChild(child)
-            self.addTopLevelItem(top)
+            items.append(top)
+        replace_items(self, items)  # most edits leave the rows as they are
         # column widths: gui/columns.py fits them to the pane
 
 
@@ -257,7 +260,14 @@ class RiskPanel(QWidget):
         self.busy.setMaximumWidth(160)
         self.busy.setFormat("computing 95% bands…")
         self.busy.setTextVisible(True)
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it moves nothing
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
+        self._busy_later = QTimer(self)  # bands from cached draws arrive in ms: no flash of the bar
+        self._busy_later.setSingleShot(True)
+        self._busy_later.setInterval(BUSY_AFTER_MS)
+        self._busy_later.timeout.connect(self.busy.show)
         top.addWidget(self.busy)
         layout.addLayout(top)
         outer, body = layout, QWidget()
@@ -266,15 +276,14 @@ class RiskPanel(QWidget):
         self.stratum = QLabel()
         self.stratum.setObjectName("stratumLabel")
         self.stratum.setWordWrap(True)
-        layout.addWidget(self.stratum)
         self.prediction = QLabel()
         self.prediction.setObjectName("predictionLabel")
         self.prediction.setWordWrap(True)
-        layout.addWidget(self.prediction)
         self.warnings = QLabel()
         self.warnings.setObjectName("riskWarnings")
         self.warnings.setWordWrap(True)
-        layout.addWidget(self.warnings)
+        self.text_column = SteadyColumn(self.stratum, self.prediction, self.warnings)  # no jumps while typing
+        layout.addWidget(self.text_column)
         self.split = QSplitter(Qt.Vertical)
         self.chart_host = QWidget()
         self.chart_layout = QHBoxLayout(self.chart_host)
@@ -285,7 +294,10 @@ class RiskPanel(QWidget):
         self.split.addWidget(self.factors)
         self.reported = ReportedTree()
         self.split.addWidget(self.reported)
-        self.split.setStretchFactor(0, 3)
+        # The tables take up what the text above gains or loses when an edit rewords it: the chart
+        # keeps its size, so an edit updates it in place instead of drawing it afresh (~100 ms).
+        for pane, stretch in ((0, 0), (1, 1), (2, 1)):
+            self.split.setStretchFactor(pane, stretch)
         self.factors.setMinimumHeight(140)
         self.reported.setMinimumHeight(120)
         self.split.setMinimumHeight(CHART_MIN_HEIGHT + 280)
@@ -328,21 +340,24 @@ class RiskPanel(QWidget):
     def bands_started(self) -> None:
         self.busy.setRange(0, 0)
         self.busy.setFormat("computing 95% bands…")
-        self.busy.show()
+        self._busy_later.start()
 
     def bands_progress(self, done: int, total: int) -> None:
         """The one-off build of a model's bootstrap draws (seconds; cached on disk afterwards)."""
         self.busy.setRange(0, total)
         self.busy.setValue(done)
         self.busy.setFormat("bootstrap refits %v/%m (once)")
+        self._busy_later.stop()
         self.busy.show()
 
     def bands_ready(self, bands: dict[int, Band]) -> None:
         self.bands = bands
+        self._busy_later.stop()
         self.busy.hide()
         self._refresh_curve()
 
     def bands_failed(self, message: str) -> None:
+        self._busy_later.stop()
         self.busy.hide()
         self.warnings.setText(f"<span style='color:#b91c1c'>95% bands could not be computed: {escape(message)}</span>")
 
@@ -358,7 +373,7 @@ class RiskPanel(QWidget):
             self._draw(None, None)
             return
         i, c = current
-        band = self.bands.get(i)
+        band = self.bands.get(i) or self._cached_band(c)  # cached draws: the band at once, no "pending"
         if self.apply_all.isChecked():
             c, band = self._every_factor(c), None
             band = self._cached_band(c)
@@ -373,6 +388,7 @@ class RiskPanel(QWidget):
         self.warnings.setText(about + "".join(f"<span style='color:#b45309'>⚠ {escape(w)}</span><br>"
                                               for w in c.warnings))
         self.factors.show_curve(c)
+        self.text_column.hold((c.study.id, c.model.id, c.stage, self.apply_all.isChecked()))
         self._draw(c, band)
 
     def _every_factor(self, c: CurveEstimate) -> CurveEstimate:

@@ -61,23 +61,23 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     if curve.shown:
         if band is not None:
             ax.fill_between(band.grid, 100 * band.lower, 100 * band.upper, color=BAND, alpha=0.45, lw=0,
-                            label="95% band")
+                            label="95% band", gid="band")
         low, high = curve.envelope
-        if np.max(high - low) > 1e-3:
-            ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors")
-            ax.plot(curve.grid, 100 * high, color=PATIENT, lw=0.8, ls=":")
-    ax.plot(curve.grid, 100 * curve.population, color=COHORT, lw=1.2, ls="--",
+        if _envelope_shown(curve):
+            ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors",
+                    gid="envelope_low")
+            ax.plot(curve.grid, 100 * high, color=PATIENT, lw=0.8, ls=":", gid="envelope_high")
+    ax.plot(curve.grid, 100 * curve.population, color=COHORT, lw=1.2, ls="--", gid="cohort",
             label=f"{curve.study.short_name} cohort (n = {curve.study.n})" if curve.study.n else "study cohort")
     if curve.shown:
-        ax.plot(curve.grid, 100 * curve.survival, color=PATIENT, lw=2.0, label="this patient")
+        ax.plot(curve.grid, 100 * curve.survival, color=PATIENT, lw=2.0, label="this patient", gid="patient")
     elif curve.bound is not None:
         marker = "v" if curve.bound.side == "above" else "^"
-        ts = list(curve.bound.landmarks)
-        ax.plot(ts, [100 * curve.bound.landmarks[t] for t in ts], marker, color=PATIENT, ms=7, ls="",
+        ax.plot(*_bound_points(curve), marker, color=PATIENT, ms=7, ls="", gid="bound",
                 label=f"bound: {curve.bound.word} (edge of support)", zorder=6, clip_on=False)
     if curve.landmark_time is None:  # published points are unconditional: not on a landmark curve
         ax.plot(curve.knots.times, 100 * curve.knots.survival, "o", color=COHORT, ms=6, mfc="white", mew=1.6,
-                label="published points", zorder=5, clip_on=False)
+                label="published points", zorder=5, clip_on=False, gid="published")
     if not curve.shown:
         ax.text(0.5, 0.93, "No individual curve\n" + WITHHELD_LABEL.get(curve.withheld, ""),
                 transform=ax.transAxes, ha="center", va="top", fontsize=FONT + 0.5, color=ADVERSE,
@@ -94,10 +94,49 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}{flag}", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
     ax.grid(axis="y", color=GRID, lw=0.5)
+    ax.set_axisbelow(True)  # grid under the band and curves (and :func:`refresh_survival` can redraw them alone)
     # below the axes, never over the band or the curve
     ax.legend(fontsize=FONT - 1, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False,
               handlelength=1.6, columnspacing=1.0, borderaxespad=0)
     return ax
+
+
+def _envelope_shown(curve: CurveEstimate) -> bool:
+    low, high = curve.envelope
+    return curve.shown and bool(np.max(high - low) > 1e-3)
+
+
+def _bound_points(curve: CurveEstimate) -> tuple[list, list]:
+    ts = list(curve.bound.landmarks)
+    return ts, [100 * curve.bound.landmarks[t] for t in ts]
+
+
+def survival_shape(curve: CurveEstimate, band: Band | None) -> tuple:
+    """Everything :func:`plot_survival` draws except the curves' values: two estimates of the same
+    shape differ only in data, which :func:`refresh_survival` updates in place."""
+    bound = curve.bound
+    return (band is None, curve.withheld, _envelope_shown(curve), curve.study.short_name, curve.study.n,
+            None if bound is None or curve.shown else (bound.side, tuple(bound.landmarks)),
+            curve.landmark_time is None, curve.horizon, curve.model.endpoint, curve.stage, curve.status)
+
+
+def refresh_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> list:
+    """Put the values of ``curve`` and ``band`` into a chart that :func:`plot_survival` drew for an
+    estimate of the same :func:`survival_shape`; the axes, text and legend are left as they are.
+    Returns the artists whose data changed."""
+    drawn = {a.get_gid(): a for a in ax.get_children() if a.get_gid()}
+    values = {"envelope_low": curve.envelope[0], "envelope_high": curve.envelope[1],
+              "cohort": curve.population, "patient": curve.survival}
+    for gid, y in values.items():
+        if gid in drawn:
+            drawn[gid].set_data(curve.grid, 100 * y)
+    if "band" in drawn:
+        drawn["band"].set_data(band.grid, 100 * band.lower, 100 * band.upper)
+    if "bound" in drawn:
+        drawn["bound"].set_data(*_bound_points(curve))
+    if "published" in drawn:
+        drawn["published"].set_data(curve.knots.times, 100 * curve.knots.survival)
+    return list(drawn.values())
 
 
 def _short(text: str) -> str:
@@ -105,6 +144,35 @@ def _short(text: str) -> str:
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARS, placeholder="…")]
     return "\n".join(lines)
+
+
+def _factor_colours(s) -> tuple[str, str]:
+    """(line colour, marker face) of a factor's row."""
+    if not s.applied:  # reported, not applied: greyed and hollow
+        return NOT_APPLIED, "white"
+    if not s.counted:
+        return UNKNOWN_C, UNKNOWN_C
+    if s.present:
+        colour = ADVERSE if s.factor.effect > 1 else PROTECTIVE
+        return colour, colour
+    return "#374151", "white"
+
+
+def forest_shape(curve: CurveEstimate) -> tuple:
+    """Everything :func:`plot_forest` draws except the rows' colours (see :func:`refresh_forest`)."""
+    return curve.model.endpoint, tuple((s.factor.label, s.factor.effect, s.factor.ci) for s in curve.states)
+
+
+def refresh_forest(ax: Axes, curve: CurveEstimate) -> list:
+    """Recolour the rows of a forest plot drawn for a curve of the same :func:`forest_shape` (the
+    patient's factors changed, the model did not). Returns the recoloured artists."""
+    drawn = {a.get_gid(): a for a in ax.get_lines() if a.get_gid()}
+    for k, s in enumerate(curve.states):
+        colour, face = _factor_colours(s)
+        drawn[f"ci{k}"].set_color(colour)
+        drawn[f"hr{k}"].set_color(colour)
+        drawn[f"hr{k}"].set_markerfacecolor(face)
+    return list(drawn.values())
 
 
 def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
@@ -117,21 +185,13 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
     states = curve.states
     ys = np.arange(len(states))[::-1]
     values = []
-    for y, s in zip(ys, states):
+    for k, (y, s) in enumerate(zip(ys, states)):
         f = s.factor
         lo, hi = f.ci if f.ci else (f.effect, f.effect)
         values += [lo, hi]
-        if not s.applied:  # reported, not applied: greyed and hollow
-            colour, face = NOT_APPLIED, "white"
-        elif not s.counted:
-            colour, face = UNKNOWN_C, UNKNOWN_C
-        elif s.present:
-            colour = ADVERSE if f.effect > 1 else PROTECTIVE
-            face = colour
-        else:
-            colour, face = "#374151", "white"
-        ax.plot([lo, hi], [y, y], color=colour, lw=1.4, solid_capstyle="butt")
-        ax.plot([f.effect], [y], "s", color=colour, mfc=face, ms=5.5, mew=1.2, zorder=5)
+        colour, face = _factor_colours(s)
+        ax.plot([lo, hi], [y, y], color=colour, lw=1.4, solid_capstyle="butt", gid=f"ci{k}")
+        ax.plot([f.effect], [y], "s", color=colour, mfc=face, ms=5.5, mew=1.2, zorder=5, gid=f"hr{k}")
     ax.axvline(1.0, color=COHORT, lw=0.8, ls="--", zorder=0)
     ax.set_xscale("log")
     lo, hi = (min(values), max(values)) if values else (0.5, 2.0)

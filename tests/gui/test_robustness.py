@@ -48,10 +48,19 @@ def test_bands_arrive_and_the_busy_indicator_hides(qtbot, window, example_patien
     with qtbot.waitSignal(window.controller.bands_started, timeout=5000):
         with qtbot.waitSignal(window.controller.bands_ready, timeout=20000) as blocker:
             window.load_case(example_patient.replace(alt_u_l=20))
-            assert window.risk.busy.isVisibleTo(window)  # shown while the worker runs
+            # due while the worker runs (shown if it takes longer than a moment)
+            assert window.risk._busy_later.isActive() or window.risk.busy.isVisibleTo(window)
     assert blocker.args[0] and window.controller.bands == blocker.args[0]
     qtbot.waitUntil(lambda: not window.risk.busy.isVisibleTo(window))
+    assert not window.risk._busy_later.isActive()  # and does not appear after the bands arrived
     assert "95% band" in window.risk.prediction.text()
+
+
+def test_the_busy_indicator_shows_when_the_bands_take_a_while(qtbot, window):
+    window.tabs.setCurrentWidget(window.risk)
+    window.risk.bands_started()  # no bands_ready follows: a slow worker
+    assert not window.risk.busy.isVisibleTo(window)  # no flash for bands that arrive at once
+    qtbot.waitUntil(lambda: window.risk.busy.isVisibleTo(window), timeout=3000)
 
 
 def test_a_late_band_for_an_older_patient_is_dropped(qtbot, window, example_patient):
