@@ -260,9 +260,6 @@ class RiskPanel(QWidget):
         self.busy.setMaximumWidth(160)
         self.busy.setFormat("computing 95% bands…")
         self.busy.setTextVisible(True)
-        policy = self.busy.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # showing it moves nothing
-        self.busy.setSizePolicy(policy)
         self.busy.hide()
         self._busy_later = QTimer(self)  # bands from cached draws arrive in ms: no flash of the bar
         self._busy_later.setSingleShot(True)
