@@ -96,5 +96,17 @@ DOMAIN_OF: dict[str, str] = {v: d for d, vs in _DOMAIN_VARS.items() for v in vs}
 BCLC_ALSO_BOUNDS = (LIVER, PS)
 
 NUMERIC_KINDS = (NUMBER, INTEGER)
+
+# How the choice values read on screen and in print; the rest read with spaces for underscores
+CHOICE_TEXT = {"grade_1_2": "grade 1–2", "grade_3_4": "grade 3–4", "moderate_severe": "moderate to severe",
+               "non_regional": "non-regional", "non_metastatic": "non-metastatic",
+               "not_oligoprogressive": "not oligoprogressive"}
+
+
+def choice_text(value: object) -> str:
+    """A choice value in clinical words ("grade 1–2", never the stored "grade_1_2")."""
+    return CHOICE_TEXT.get(value, str(value).replace("_", " ")) if isinstance(value, str) else str(value)
+
+
 __all__ = ["Variable", "DERIVED", "VARIABLES", "NUMERIC_KINDS", "TEXT_LIST", "CORE_DOMAINS", "DOMAIN_OF",
-           "DOMAIN_LABEL"]
+           "DOMAIN_LABEL", "CHOICE_TEXT", "choice_text"]

@@ -22,7 +22,7 @@ from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.evidence.crosscheck import criterion_domains
-from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES
+from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES, choice_text
 
 MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"
 
@@ -45,9 +45,9 @@ def _fmt_value(value: Any, unit: str = "", extra_digits: int = 0) -> str:
         digits = (3 if abs(value) < 10 else 4) + extra_digits
         text = f"{value:.{digits}g}"
     elif isinstance(value, (list, tuple)):
-        text = ", ".join(str(v) for v in value)
+        text = ", ".join(choice_text(v) for v in value)
     else:
-        text = str(value)
+        text = choice_text(value)
     if unit == "xULN":
         return f"{text}× ULN"
     return f"{text} {unit}".strip()

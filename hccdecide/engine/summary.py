@@ -8,7 +8,7 @@ from hccdecide.engine.outcome_text import range_text
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.vocabulary import DISCLAIMER  # noqa: F401 - re-exported
-from hccdecide.variables import VARIABLES
+from hccdecide.variables import VARIABLES, choice_text
 
 SHOWN_DERIVED = ("child_pugh_score", "child_pugh_class", "albi_grade", "bclc_stage", "mvi_grade",
                  "lnm_location", "m_stage", "oligoprogression_type", "bed_gy")
@@ -19,7 +19,7 @@ def fmt_value(value) -> str:
         return "unknown"
     if isinstance(value, float):
         return f"{value:.1f}"
-    return str(value).replace("_", " ")
+    return choice_text(value)
 
 
 def _derived_lines(a: Assessment) -> list[str]:

@@ -68,7 +68,7 @@ class StudyTableModel(QAbstractTableModel):
             value = self._cells(s)[col]
             return value if isinstance(value, int) else (-1 if col in NUMERIC_COLUMNS else str(value))
         if role == Qt.ToolTipRole:
-            return {0: f"{s.id}: {s.title}", REGIMEN_COLUMN: self._cells(s)[col], ID_COLUMN: s.title}.get(col)
+            return {0: s.title, REGIMEN_COLUMN: self._cells(s)[col], ID_COLUMN: s.title}.get(col)
         if role == self.StudyRole:
             return s
         return None

@@ -53,13 +53,12 @@ def identity_html(s: Study, library: Library) -> str:
             ("Design", _e(DESIGN_LABEL[s.design]) + (f", phase {_e(s.phase)}" if s.phase else "")),
             ("Evidence level", _e(level_label(s))), ("n", _e(s.n)),
             ("Follow-up", _e(f"{s.follow_up_months:g} months" if s.follow_up_months else None)),
-            ("Source document", _e(s.source_document)), ("Citation", _e(s.source_citation)),
+            ("Citation", _e(s.source_citation)),
             ("Summarised by a review", "<b>yes</b> — figures as the review reports them" if s.summarised_by_review
              else "no — read from the study itself"),
             ("Qualitative record", "<b>yes</b> — discussed without figures; nothing numeric is stored, and its "
              "population is only as described, so it can never make a patient eligible" if s.qualitative else "no"),
-            ("Regimens", _e(", ".join(library.regimens[k].name for k in s.regimen_keys))),
-            ("Evidence file", _e(library.files.get(s.id)))]
+            ("Regimens", _e(", ".join(library.regimens[k].name for k in s.regimen_keys)))]
     return "<table cellpadding='2'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
 
 
@@ -150,10 +149,18 @@ def subgroups_html(s: Study) -> str:
     return "".join(out)
 
 
+def _variable_label(key: str) -> str:
+    """The clinical name of a case variable (the evidence check refuses unknown keys)."""
+    from hccdecide.variables import VARIABLES
+
+    variable = VARIABLES.get(key)
+    return variable.label + (f" ({variable.unit})" if variable and variable.unit else "") if variable else key
+
+
 def study_html(s: Study, library: Library) -> str:
-    bounds = [(escape(b.var), _e(b.low), _e(b.high), escape(b.location), _e(b.note)) for b in s.population_bounds]
+    bounds = [(escape(_variable_label(b.var)), _e(b.low), _e(b.high), escape(b.location), _e(b.note)) for b in s.population_bounds]
     sections = [
-        f"<h2>{escape(s.short_name)} <span style='font-weight:normal'>({escape(s.id)})</span></h2>"
+        f"<h2>{escape(s.short_name)}</h2>"
         f"<p>{escape(s.title)}</p>",
         discrepancies_html(s),
         "<h3>Identity</h3>" + identity_html(s, library),

@@ -34,7 +34,9 @@ _NOTHING = object()  # no typed value waiting to be committed
 
 
 def _choice_text(value: str) -> str:
-    return value.replace("_", " ")
+    from hccdecide.variables import choice_text
+
+    return choice_text(value)
 
 
 class FieldEditor(QWidget):

@@ -78,6 +78,11 @@ def _status(status: str, upper: bool = True) -> str:
     return f"<span style='color:{STATUS_INK[status]}'>{STATUS_MARK[status]} {word}</span>"
 
 
+def _bracketed(name: str) -> str:
+    """A study's name in brackets, its own brackets flattened: "(Dawson 2025, NRG/RTOG 1112)"."""
+    return "(" + escape(name.replace(" (", ", ").replace("(", "").replace(")", "")) + ")"
+
+
 def _stratum(name: str) -> str:
     return f"<span style='color:{STRATUM_INK[name]}'>{STRATUM_MARK[name]} {name.upper()}</span>"
 
@@ -100,8 +105,8 @@ def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageC
     risk = ""
     if curve is not None:
         stratum = " to ".join(_stratum(n) for n in _ends(curve.stratum.possible))
-        risk = t.para(f"Risk third ({escape(curve.study.short_name)} {escape(curve.model.endpoint)} model): "
-                      f"<b>{stratum}</b>" + _factor_text(curve))
+        risk = t.para(f"Risk stratum {_bracketed(f'{curve.study.short_name} {curve.model.endpoint} model')}: "
+                      f"<b>{stratum}</b> — " + _factor_text(curve))
     sentences = "".join(t.para(escape(x)) for x in glance.sentences[:2])
     html = (t.h1("Overview (anonymised)") + sentences + t.para(f"Regimens: {overview}")
             + t.para(f"Fitting: <b>{names}</b>") + risk)
@@ -118,7 +123,7 @@ def _factor_text(c: CurveEstimate) -> str:
                and s.adverse_level]
     unknown = [s.factor.label for s in c.states if s.significant and s.factor.timing == "baseline"
                and s.present is None]
-    text = f" — from {escape(', '.join(counted))}" if counted else " — no adverse predictor present"
+    text = f"{escape(', '.join(counted))} present" if counted else "no adverse predictor present"
     return text + (f"; unknown: {escape(', '.join(unknown))}" if unknown else "")
 
 
@@ -142,23 +147,23 @@ def _reason_lines(r: RegimenResult) -> list[str]:
     if r.status == UNCERTAIN:
         m = next(m for m in r.matches if m.status == UNCERTAIN)
         if not m.missing:  # nothing to enter: the source gives no criterion to check
-            return [f"<b>Open question</b> ({escape(m.study.short_name)}): " + escape("; ".join(m.warnings))]
+            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(m.warnings))]
         missing = ", ".join(VARIABLES[v].label for v in m.missing)
         first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
-        return [f"<b>Main open question</b> ({escape(m.study.short_name)}): needs {escape(missing)}",
+        return [f"<b>Main open question</b> {_bracketed(m.study.short_name)}: needs {escape(missing)}",
                 escape(first)]
     m = next(m for m in r.matches if m.status == ELIGIBLE)
     lines = [f"<b>⚠ Outside the treated population</b> — {escape(c)}" for c in r.population_cautions]
     confirm = [c.criterion.label for c in m.criteria if c.status == TO_CONFIRM]
     if confirm:
         more = f" (+{len(confirm) - 2} more)" if len(confirm) > 2 else ""
-        lines.append(f"<b>To confirm</b> ({escape(m.study.short_name)}): " + escape("; ".join(confirm[:2])) + more)
+        lines.append(f"<b>To confirm</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(confirm[:2])) + more)
     return lines
 
 
 def regimen_page(r: RegimenResult, t: Typography) -> PageContent:
     open_ = [m for m in r.matches if m.status != INELIGIBLE]
-    named = ", ".join(f"{escape(m.study.short_name)} ({m.status})" for m in open_[:MAX_STUDIES_NAMED])
+    named = ", ".join(f"{escape(m.study.short_name)}: {m.status}" for m in open_[:MAX_STUDIES_NAMED])
     extra = len(open_) - MAX_STUDIES_NAMED
     named += f", +{extra} more" if extra > 0 else ""
     rows = []
@@ -183,10 +188,10 @@ def _benefit_html(r: RegimenResult, t: Typography) -> str:
     lines = []
     for b in r.benefits[:MAX_BENEFITS]:
         c, est = b.comparison, b.comparison.estimate
-        ci = f" (95 % CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else " (no CI reported)"
+        ci = f" (95% CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else " (no CI reported)"
         control = "; ".join(f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {estimate_text(o.estimate, o.unit)}"
                             for o in b.control.outcomes[:2])
-        lines.append(f"<b>Randomised</b> ({escape(b.study.short_name)}): {escape(c.measure)} "
+        lines.append(f"<b>Randomised</b> {_bracketed(b.study.short_name)}: {escape(c.measure)} "
                      f"<b>{est.value:g}</b>{escape(ci)} for {escape(ENDPOINT_LABEL.get(c.endpoint, c.endpoint))} "
                      f"vs {escape(b.control.label)}" + (f" — control arm: {escape(control)}" if control else ""))
     return "".join(t.para(line) for line in lines)
@@ -214,18 +219,17 @@ def uncertain_pages(regimens: list[RegimenResult], t: Typography) -> list[PageCo
 def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> PageContent:
     c: CurveEstimate = a.curves[index]
     names = c.stratum.possible
-    stratum = " to ".join(_stratum(n) for n in _ends(names))
     stratum = " or ".join(f"<span style='color:{STRATUM_INK[n]}'>{n.upper()}</span>" for n in names)
     unknown = f" — {len(c.stratum.unknown)} factors unknown" if len(names) > 1 else ""
+    why = t.para("Why: " + _factor_text(c))  # the factors are named once, here
     if not c.applicable:
-        stratum, unknown = "not applicable", ""
+        stratum, unknown, why = "not applicable", "", ""
     elif not c.shown:  # outside the cohort's support or after progression: no individual statement
         stratum, unknown = "not given", ""
     status = a.match(c.study.id).status
     band_note = "" if band is not None or not c.shown else " · 95% band still computing"
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
-            + t.big(f"Risk stratum: {stratum}{escape(unknown)}")
-            + t.para("Why: " + _factor_text(c).lstrip(" —").removeprefix("from "))
+            + t.big(f"Risk stratum: {stratum}{escape(unknown)}") + why
             + t.para(prediction_html(c, band, detail=False) + band_note)
             + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}"))
     return PageContent("risk", html, curve_index=index, cited=(c.study.id,))

@@ -49,7 +49,8 @@ def test_yan_detail_shows_criteria_models_and_discrepancies(qtbot, window):
     assert "administrative — confirm" in text
     assert "multivariable Cox HR" in text
     assert "Nodal GTV above 60 cc" in text and "Time origin" in text
-    assert "Summarised by a review" in text and "000_8d05056f33051ad6.txt" in text
+    assert "Summarised by a review" in text and "Yan et al. 2025" in text  # cited, not by file name
+    assert "000_8d05056f33051ad6.txt" not in text and "(yan2025_lnm)" not in text
 
 
 def test_select_study_clears_a_hiding_filter(qtbot, window):

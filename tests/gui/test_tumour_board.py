@@ -57,7 +57,7 @@ def test_overview_first_and_sources_last(qtbot, window):
     assert kinds[0] == "overview" and kinds[-1] == "sources"
     assert kinds.index("sources") > max(i for i, k in enumerate(kinds) if k != "sources") - 0  # gathered at the end
     overview = p.pages[0].html
-    assert "Fitting:" in overview and "Risk third" in overview
+    assert "Fitting:" in overview and "Risk stratum" in overview
     p.close()
 
 
