@@ -287,7 +287,16 @@ class ResultsPanel(QSplitter):
         self.addWidget(self.detail)
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
+        self._sized = False
         self.regimen_list.regimen_selected.connect(self.detail.show_regimen)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """First shown: the list gets an even share (its size hint would leave 3–4 rows on a laptop)."""
+        super().showEvent(event)
+        if not self._sized and self.height() > 0:
+            self._sized = True
+            half = self.height() // 2
+            self.setSizes([half, self.height() - half])
 
     def show_assessment(self, a: Assessment, new_case: bool = False) -> None:
         self.regimen_list.show_regimens(a.regimens, keep_selection=not new_case)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, Q
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.gui.columns import fit_columns
+from hccdecide.gui.guarded_widgets import StillComboBox
 from hccdecide.gui.results import STATUS_COLOUR
 from hccdecide.gui.steady_height import SteadyColumn
 from hccdecide.gui.tree_items import replace_items
@@ -242,7 +243,7 @@ class RiskPanel(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Model:"))
-        self.model_box = QComboBox()
+        self.model_box = StillComboBox()  # a wheel turn over it never switches the model unasked
         self.model_box.setObjectName("modelBox")
         self.model_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.model_box.setMinimumContentsLength(20)  # long model names must not widen the pane

@@ -20,6 +20,7 @@ from hccdecide.errors import PatientError
 from hccdecide.evidence.library import Library
 from hccdecide.gui import screen_fit
 from hccdecide.gui.training_feedback import case_values_html, feedback_html
+from hccdecide.gui.wrapping_check import WrappingCheckBox
 from hccdecide.patient import Patient
 
 RIGHT, WRONG, OPEN = "#15803d", "#b91c1c", "#b45309"
@@ -79,14 +80,16 @@ class TrainingDialog(QDialog):
         ticks = QWidget()
         tick_column = QVBoxLayout(ticks)
         for key, info in sorted(self.library.regimens.items(), key=lambda kv: kv[1].order):
-            check = QCheckBox(info.name)
+            check = WrappingCheckBox(info.name)  # long names wrap: the list never scrolls sideways
             check.setObjectName(f"regimen_{key}")
             check.setToolTip(info.summary)
             tick_column.addWidget(check)
             self.checks[key] = check
         tick_column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setObjectName("trainingAnswers")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(ticks)
         column.addWidget(scroll, 1)
         strata = QGroupBox(f"Risk stratum, {self._study_name()} OS model")

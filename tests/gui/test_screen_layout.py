@@ -1,0 +1,66 @@
+"""Layout seen in screenshots at 1366×768 and 1280×720 (real style sheet): the training answers wrap
+instead of scrolling sideways, the risk model box ignores a stray wheel turn, the regimen list shows
+more than a handful of rows, and the summary above the tabs can be shut to give them its height."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QScrollArea
+
+from screen_sizes import LAPTOP, PROJECTOR
+from test_input import wheel_over
+from test_screens import horizontal_overflow
+
+SIZES = [pytest.param(LAPTOP, id="1366x768"), pytest.param(PROJECTOR, id="1280x720")]
+MIN_REGIMEN_ROWS = 6
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_training_answers_wrap_instead_of_scrolling_sideways(qtbot, window_on, size):
+    w = window_on(size)
+    t = w.open_training()
+    QApplication.processEvents()
+    answers = t.findChild(QScrollArea, "trainingAnswers")
+    assert horizontal_overflow(answers) == 0
+    longest = max(t.checks.values(), key=lambda c: len(c.text()))
+    assert longest.fontMetrics().horizontalAdvance(longest.text()) > longest.width()  # too long for one line
+    assert longest.height() >= longest.heightForWidth(longest.width()) > longest.fontMetrics().height() * 1.5
+    t.close()
+
+
+def test_a_wrapped_answer_is_ticked_by_its_label_too(qtbot, window):
+    t = window.open_training()
+    check = max(t.checks.values(), key=lambda c: len(c.text()))
+    assert check.hitButton(check.rect().bottomRight())  # the second line of the label
+    t.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_wheel_never_switches_the_risk_model_unasked(qtbot, window_on, size):
+    w = window_on(size)
+    w.tabs.setCurrentWidget(w.risk)
+    qtbot.waitUntil(lambda: w.risk.model_box.count() > 1)
+    w.form.editor("afp_ng_ml").editor.setFocus()
+    before = w.risk.model_box.currentIndex()
+    wheel_over(w.risk.model_box)
+    assert w.risk.model_box.currentIndex() == before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_regimen_list_shows_several_rows(qtbot, window_on, size):
+    w = window_on(size)
+    tree = w.results.regimen_list
+    QApplication.processEvents()
+    assert tree.topLevelItemCount() > MIN_REGIMEN_ROWS
+    row = tree.visualItemRect(tree.topLevelItem(MIN_REGIMEN_ROWS - 1))
+    assert row.bottom() <= tree.viewport().height(), (row, tree.viewport().height())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_summary_can_be_shut_to_give_the_tabs_its_height(qtbot, window_on, size):
+    w = window_on(size)
+    split = w.summary_split
+    assert split.isCollapsible(0) and not split.isCollapsible(1)
+    tabs_before = w.tabs.height()
+    split.setSizes([0, sum(split.sizes())])
+    QApplication.processEvents()
+    assert split.sizes()[0] == 0 and w.tabs.height() > tabs_before
