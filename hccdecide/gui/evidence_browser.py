@@ -143,8 +143,8 @@ class EvidenceBrowser(QDialog):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(REGIMEN_COLUMN, QHeaderView.Interactive)  # long: elided, full text in tooltip
-        header.resizeSection(REGIMEN_COLUMN, 260)
+        # long: takes the width left, elided, full text in the tooltip (never a sideways scroll at 1280)
+        header.setSectionResizeMode(REGIMEN_COLUMN, QHeaderView.Stretch)
         self.table.setColumnHidden(ID_COLUMN, True)  # an internal key; the filter still finds it
         self.table.setTextElideMode(Qt.ElideRight)
         self.table.setWordWrap(False)
