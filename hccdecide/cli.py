@@ -110,12 +110,34 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if isinstance(assessment, int):
         return assessment
     bands = {} if args.no_bands else bands_for(assessment.curves, _band_progress)
+    whatif, bands_b = _scenario_b(assessment, bands, args)
     if args.json:
-        json.dump(assessment_json(assessment, bands), sys.stdout, indent=2, ensure_ascii=False)
+        data = assessment_json(assessment, bands)
+        if whatif is not None:
+            from hccdecide.engine.whatif import whatif_json
+
+            data["whatif"] = whatif_json(whatif, bands_b)
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
         print(summary_text(assessment, bands))
+        if whatif is not None:
+            from hccdecide.engine.whatif import whatif_text
+
+            print("\n" + whatif_text(whatif, bands_b))
     return 0
+
+
+def _scenario_b(a, bands: dict, args: argparse.Namespace):
+    """The what-if comparison with the case's scenario B (and B's bands), or (None, {}) without one."""
+    from hccdecide.engine.assessment import assess, bands_for
+    from hccdecide.engine.whatif import compare
+
+    if a.patient.scenario_b is None:
+        return None, {}
+    b = assess(a.patient.scenario_b, a.library, apply_all=args.all_factors)
+    bands_b = {} if args.no_bands else bands_for(b.curves, _band_progress)
+    return compare(a, b, bands, bands_b), bands_b
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

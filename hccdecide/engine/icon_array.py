@@ -39,7 +39,10 @@ def per_hundred(survival: float) -> int:
     return int(round(TOTAL * min(1.0, max(0.0, survival))))
 
 
-def _when(months: int) -> str:
+def _when(months: int, adjective: bool = False) -> str:
+    """"2 years" (or "2-year" before a noun), "18 months" ("18-month")."""
+    if adjective:
+        return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"
     return f"{months // 12} year{'s' if months >= 24 else ''}" if months % 12 == 0 else f"{months} months"
 
 
@@ -82,11 +85,17 @@ def benefit_icons(ab: AbsoluteBenefit, months: int = 24) -> IconArray | None:
     sentence = (f"Of 100 patients like those in {b.study.short_name}, about {control} are {state} at {_when(months)} "
                 f"with {_lower_first(b.control.label)} and about {experimental} with "
                 f"{_lower_first(b.experimental.label)} (derived from the HR, proportional hazards).")
+    if d.extrapolated:  # the benefit engine marks it; the icons must say so wherever they appear
+        sentence += (f" The {_when(months, adjective=True)} figure is extrapolated: the control arm's last "
+                     f"published figure is at {ab.control_points[-1][0]:g} months.")
     counts = ((ALIVE, control), (ADDED, sure_added), (ADDED_RANGE, added_range),
               (NOT_ALIVE, TOTAL - control - sure_added - added_range))
-    labels = {ALIVE: f"{state} with {_lower_first(b.control.label)}", ADDED: "additionally with the addition (derived)",
+    derived = "derived, extrapolated" if d.extrapolated else "derived"
+    labels = {ALIVE: f"{state} with {_lower_first(b.control.label)}", ADDED: f"additionally with the addition ({derived})",
               ADDED_RANGE: "additional within the HR's CI", NOT_ALIVE: f"not {state}"}
-    return IconArray(f"{b.study.short_name}: {b.comparison.endpoint}, {_when(months)}", sentence, counts, labels)
+    title = f"{b.study.short_name}: {b.comparison.endpoint}, {_when(months)}"
+    title += ", extrapolated" if d.extrapolated else ""
+    return IconArray(title, sentence, counts, labels)
 
 
 def glance_icons(a, glance, bands) -> tuple[IconArray, ...]:

@@ -13,6 +13,9 @@ from typing import Any, Mapping
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.plain_summary import Glance, at_a_glance, risk_curve
 from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.engine.serialize import curve_json
+from hccdecide.engine.summary import _risk_lines as risk_lines  # the same lines as the case's own
+from hccdecide.engine.summary import fmt_value
 from hccdecide.patient import FIELDS
 from hccdecide.variables import VARIABLES
 
@@ -86,10 +89,44 @@ def compare(a: Assessment, b: Assessment, bands_a: Mapping[int, Any] | None = No
                   at_a_glance(a, bands_a or {}), at_a_glance(b, bands_b or {}), paired_curves(a, b))
 
 
-def whatif_json(w: WhatIf) -> dict[str, Any]:
+def whatif_json(w: WhatIf, bands_b: Mapping[int, Any] | None = None) -> dict[str, Any]:
+    """The comparison for ``assess --json`` (key ``whatif``): what differs, the statuses that changed,
+    B's summary and B's individual estimates in the format of the assessment's ``risk[]``."""
+    bands_b = bands_b or {}
     return {
-        "inputs": [{"key": c.key, "a": c.a, "b": c.b} for c in w.inputs],
-        "studies": [{"id": c.key, "a": c.a, "b": c.b} for c in w.changed_studies],
-        "regimens": [{"key": c.key, "a": c.a, "b": c.b} for c in w.changed_regimens],
+        "inputs": [{"key": c.key, "label": c.label, "a": c.a, "b": c.b} for c in w.inputs],
+        "studies": [{"id": c.key, "short_name": c.label, "a": c.a, "b": c.b} for c in w.changed_studies],
+        "regimens": [{"key": c.key, "name": c.label, "a": c.a, "b": c.b} for c in w.changed_regimens],
         "summary_b": list(w.glance_b.sentences),
+        "risk_b": [curve_json(c, bands_b.get(i)) for i, c in enumerate(w.b.curves)],
     }
+
+
+def whatif_text(w: WhatIf, bands_b: Mapping[int, Any] | None = None) -> str:
+    """The comparison for ``assess`` on the terminal, printed after the case's own summary."""
+    lines = ["What-if: scenario B (kept with the case) compared with the case (A)"]
+    if w.inputs:
+        lines.append("  B differs from the case in")
+        lines += [f"    {c.label}{_unit(c.key)}: {_value(c.a)} → {_value(c.b)}" for c in w.inputs]
+    else:
+        lines.append("  B holds the same values as the case.")
+    changed = [("regimen", c) for c in w.changed_regimens] + [("study", c) for c in w.changed_studies]
+    if changed:
+        lines.append("  Statuses that change from A to B")
+        lines += [f"    {kind:7} {c.label}: {c.a} → {c.b}" for kind, c in changed]
+    else:
+        lines.append("  No regimen or study changes status between A and B.")
+    lines += ["", "At a glance, scenario B"] + [f"  {s}" for s in w.glance_b.sentences]
+    risk = risk_lines(w.b, dict(bands_b or {}))
+    return "\n".join(lines + ["", f"{risk[0]}, scenario B"] + risk[1:])
+
+
+def _unit(key: str) -> str:
+    unit = VARIABLES[key].unit
+    return f" ({unit})" if unit and unit != "grade" else ""
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value) or "none"
+    return fmt_value(value)

@@ -73,7 +73,8 @@ def plot_absolute_benefit(ax: Axes, ab: AbsoluteBenefit, horizon: float | None =
     ax.plot([t for t, _ in ab.control_points], [100 * s for _, s in ab.control_points], "o", color="#0072B2",
             ms=4, label="published control figure")
     for d in ab.differences:
-        ax.annotate(f"{d.difference_pp:+.0f} pp", (d.months, 100 * d.experimental), fontsize=FONT,
+        ax.annotate(f"{d.difference_pp:+.0f} pp" + (" (extrapolated)" if d.extrapolated else ""),
+                    (d.months, 100 * d.experimental), fontsize=FONT,
                     xytext=(3, 4), textcoords="offset points")
         ax.axvline(d.months, color="#d4d4d4", lw=0.6, zorder=0)
     ax.set_ylim(0, 100)

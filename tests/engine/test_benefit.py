@@ -87,6 +87,16 @@ def test_benefit_icons_count_control_and_added_survivors(library):
     assert "about 26" in icons.sentence and "about 38" in icons.sentence
 
 
+def test_the_extrapolated_two_year_figure_says_so_in_the_icons(library):
+    """RTOG 1112's only control OS figure is the 12.3-month median: 2 years lies past it (extrapolated),
+    1 year does not. The icon sentence, title and legend carry the mark wherever they are drawn."""
+    ab = absolute_benefit(rtog_benefit(library, "OS"))
+    two, one = benefit_icons(ab, 24), benefit_icons(ab, 12)
+    assert "The 2-year figure is extrapolated" in two.sentence and "published figure is at 12.3 months" in two.sentence
+    assert two.title.endswith("extrapolated") and "extrapolated" in two.labels[ADDED]
+    assert "extrapolated" not in one.sentence + one.title + one.labels[ADDED]
+
+
 def test_benefit_icons_show_the_ci_as_a_range(library):
     """CI 0.5–1.0: 2-year S_c = 0.2586 → 26; S_c^0.5 = 0.5085 → 51; S_c^1.0 → 26: 25 icons in range."""
     icons = benefit_icons(absolute_benefit(rtog_benefit(library, "OS", ci=[0.5, 1.0])))
