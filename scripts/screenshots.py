@@ -6,8 +6,10 @@ Run under a virtual screen of the size to check (the file names carry the size):
     xvfb-run -a -s "-screen 0 1920x1080x24" python scripts/screenshots.py OUTDIR
 
 Windows open at their first-launch size for that screen (as a new user would see them), with the
-app's style sheet. Saves: the clinic window with each regimen tab, the risk tab, the evidence browser,
-every presentation page, and the training window before and after a reveal. Nothing is written to
+app's style sheet. Saves: the clinic window with each regimen tab, the risk tab, the icon arrays tab
+(the summary is above every main-window shot), the evidence browser, every presentation page, the
+training window before and after a reveal, the what-if window (Child–Pugh A vs B) and the MDT worklist
+(a table of the bundled cases with one bad row) before and after a step. Nothing is written to
 the user's settings or case store (both go to a temporary folder).
 """
 from __future__ import annotations
@@ -71,6 +73,15 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.results)
 
     @step
+    def icon_arrays_view():
+        window.tabs.setCurrentWidget(window.icon_arrays)
+
+    @step
+    def icon_arrays_shot():
+        grab(window, "main_icon_arrays")
+        window.tabs.setCurrentWidget(window.results)
+
+    @step
     def open_evidence():
         views["evidence"] = browser = window.open_evidence_browser()
         browser.select_study("yan2025_lnm")
@@ -116,6 +127,34 @@ def main() -> int:
         grab(views["training"], "training_revealed")
         views["training"].close()
 
+    @step
+    def open_whatif():
+        views["whatif"] = w = window.open_whatif()
+        w.form.value_committed.emit("albumin_g_l", 30.0)  # Child–Pugh A to B
+        w.form.value_committed.emit("bilirubin_umol_l", 40.0)
+
+    @step
+    def whatif_shot():
+        grab(views["whatif"], "whatif")
+        views["whatif"].close()
+        window.controller.set_scenario_b(None)
+        window.controller.mark_saved()  # the worklist would otherwise ask about the unsaved scenario
+
+    @step
+    def open_worklist():
+        views["worklist"] = nav = window.worklist()
+        nav.open_file(_worklist_table(scratch, cases_dir()))
+
+    @step
+    def worklist_shot():
+        grab(views["worklist"].window, "worklist")
+        views["worklist"].step(True)
+
+    @step
+    def worklist_step_shot():
+        grab(window, "worklist_main_after_step")
+        grab(views["worklist"].window, "worklist_after_step")
+
     def run(i=0):
         if i < len(steps):
             steps[i]()
@@ -127,6 +166,25 @@ def main() -> int:
 
     QTimer.singleShot(1500, run)
     return app.exec()
+
+
+def _worklist_table(folder: Path, cases: Path) -> Path:
+    """A week's list: four bundled cases with labels, and one row the parser refuses (row 4)."""
+    import json
+
+    import pandas as pd
+
+    names = ("example_nodal_disease", "training_decompensated", "training_small_untreated", "training_main_trunk_pvtt")
+    rows = []
+    for i, name in enumerate(names):
+        data = json.loads((cases / f"{name}.json").read_text(encoding="utf-8"))
+        data["case_label"] = f"MDT patient {chr(65 + i)}"
+        rows.append({k: ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
+                     for k, v in data.items() if v is not None})
+    rows.insert(2, {"case_label": "MDT patient X", "ecog": "7"})
+    path = folder / "mdt_week.csv"
+    pd.DataFrame(rows).fillna("").to_csv(path, index=False)
+    return path
 
 
 if __name__ == "__main__":

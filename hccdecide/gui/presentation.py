@@ -148,7 +148,7 @@ class PresentationWindow(QWidget):
         for page in pages:
             doc.setHtml(page.html)
             doc.setTextWidth(width)
-            room = height - (CHART_MIN_HEIGHT if page.kind == "risk" else 0)
+            room = height - (CHART_MIN_HEIGHT if page.kind == "risk" or page.icons else 0)
             if doc.size().height() > room:
                 return False
         return True
@@ -176,14 +176,21 @@ class PresentationWindow(QWidget):
         self.go_to(min(self.index, max(0, len(self.pages) - 1)))
 
     def _page_widget(self, page: PageContent) -> QWidget:
-        if page.kind == "risk":
+        if page.kind == "risk" or page.icons:
             widget = QWidget()
             column = QVBoxLayout(widget)
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(_label(page.html))
-            curve = self.controller.assessment.curves[page.curve_index]
-            band = self.controller.bands.get(page.curve_index)
-            column.addWidget(SurvivalChart(curve, band, self.typography.body), 1)
+            charts = QHBoxLayout()
+            if page.kind == "risk":
+                curve = self.controller.assessment.curves[page.curve_index]
+                band = self.controller.bands.get(page.curve_index)
+                charts.addWidget(SurvivalChart(curve, band, self.typography.body), 2)
+            if page.icons:  # the icon arrays (gui/icon_view.py), beside the curve on a risk page
+                from hccdecide.gui.icon_view import SlideIcons
+
+                charts.addWidget(SlideIcons(page.icons, CHART_TEXT_FACTOR * self.typography.body), 1)
+            column.addLayout(charts, 1)
             return widget
         scroll = QScrollArea()  # a fallback only: the type is fitted so that no page needs it
         scroll.setWidgetResizable(True)

@@ -17,6 +17,7 @@ from hccdecide.engine.regimens import RegimenResult
 from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.outcome_text import estimate_text, range_text
+from hccdecide.engine.icon_array import IconArray, glance_icons, individual_icons
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.regimens import ENDPOINT_LABEL
 from hccdecide.gui.risk import prediction_html, stage_text
@@ -38,6 +39,7 @@ MAX_STUDIES_NAMED = 4
 SOURCES_PER_PAGE = 10  # at three quarters of body size
 SOURCES_SIZE = 0.75
 MAX_BENEFITS = 2
+MAX_OVERVIEW_ICONS = 2  # the individual estimate and one randomised benefit fit a 1280×720 slide
 
 
 @dataclass
@@ -71,6 +73,7 @@ class PageContent:
     html: str
     curve_index: int | None = None
     cited: tuple[str, ...] = field(default_factory=tuple)  # study ids named on the page
+    icons: tuple[IconArray, ...] = ()  # icon arrays drawn under the text; their sentences are in it
 
 
 def _status(status: str, upper: bool = True) -> str:
@@ -108,9 +111,14 @@ def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageC
         risk = t.para(f"Risk stratum {_bracketed(f'{curve.study.short_name} {curve.model.endpoint} model')}: "
                       f"<b>{stratum}</b> — " + _factor_text(curve))
     sentences = "".join(t.para(escape(x)) for x in glance.sentences[:2])
+    icons = glance_icons(a, glance, bands)[:MAX_OVERVIEW_ICONS]
     html = (t.h1("Overview (anonymised)") + sentences + t.para(f"Regimens: {overview}")
-            + t.para(f"Fitting: <b>{names}</b>") + risk)
-    return PageContent("overview", html)
+            + t.para(f"Fitting: <b>{names}</b>") + risk + _icon_sentences(icons, t))
+    return PageContent("overview", html, icons=icons)
+
+
+def _icon_sentences(icons: tuple[IconArray, ...], t: Typography) -> str:
+    return "".join(t.para(escape(i.sentence)) for i in icons)
 
 
 def _ends(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -228,11 +236,13 @@ def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> Pa
         stratum, unknown = "not given", ""
     status = a.match(c.study.id).status
     band_note = "" if band is not None or not c.shown else " · 95% band still computing"
+    icons = tuple(i for i in (individual_icons(c, band),) if i is not None)
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
             + t.big(f"Risk stratum: {stratum}{escape(unknown)}") + why
             + t.para(prediction_html(c, band, detail=False) + band_note)
-            + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}"))
-    return PageContent("risk", html, curve_index=index, cited=(c.study.id,))
+            + t.para(f"Patient is {_status(status)} for {escape(c.study.short_name)} · {escape(c.model.label)}")
+            + _icon_sentences(icons, t))
+    return PageContent("risk", html, curve_index=index, cited=(c.study.id,), icons=icons)
 
 
 def sources_pages(a: Assessment, cited: list[str], t: Typography) -> list[PageContent]:

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment, assess
 from hccdecide.engine.whatif import Changed, WhatIf, compare
 from hccdecide.errors import PatientError
+from hccdecide.gui import screen_fit
 from hccdecide.gui.derived_text import derived_texts
 from hccdecide.gui.patient_form import PatientForm
 from hccdecide.patient import Patient
 
+PREFERRED_SIZE = QSize(1500, 900)
 CHANGED_BG = QColor("#fef3c7")  # amber 100: a changed row (the text also says "changed")
 
 
@@ -64,7 +66,7 @@ class WhatIfWindow(QWidget):
         self._build()
         self.close_shortcut = QShortcut(QKeySequence("Esc"), self, activated=self.close)
         self.reset_shortcut = QShortcut(QKeySequence("Ctrl+R"), self, activated=self.reset_b)
-        self.resize(1500, 900)
+        screen_fit.fit_window(self, PREFERRED_SIZE)  # at most 90 % of the screen (1280×720 projectors too)
 
     def _table(self, header, name) -> QTableWidget:
         t = QTableWidget(0, len(header))
@@ -86,10 +88,17 @@ class WhatIfWindow(QWidget):
         col.addWidget(self.regimens, 2)
         col.addWidget(QLabel("<b>Studies</b> (changed first, highlighted)"))
         col.addWidget(self.studies, 2)
-        sums = QHBoxLayout()
+        sums_box = QWidget()
+        sums = QHBoxLayout(sums_box)
+        sums.setContentsMargins(0, 0, 0, 0)
         sums.addWidget(self.summary_a, 1)
         sums.addWidget(self.summary_b, 1)
-        col.addLayout(sums)
+        sums_scroll = QScrollArea()  # on a 1280×720 screen the two summaries scroll, never overlap the chart
+        sums_scroll.setObjectName("whatIfSummaries")
+        sums_scroll.setWidgetResizable(True)
+        sums_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        sums_scroll.setWidget(sums_box)
+        col.addWidget(sums_scroll, 2)
         self.chart_box = QVBoxLayout()
         col.addLayout(self.chart_box, 2)
         col.addWidget(self.reset_button)

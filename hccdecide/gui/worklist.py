@@ -27,7 +27,7 @@ from hccdecide.gui import dialogs, screen_fit
 from hccdecide.tables import TableError
 
 TABLE_FILTER = "Worklists (*.csv *.xlsx)"
-PREFERRED_SIZE = QSize(620, 560)
+PREFERRED_SIZE = QSize(600, 440)
 STATUS_COLOUR = {ELIGIBLE: "#15803d", UNCERTAIN: "#b45309", INELIGIBLE: "#b91c1c"}
 STATUS_MARK = {ELIGIBLE: "✓", UNCERTAIN: "?", INELIGIBLE: "✗"}
 BAD_COLOUR = "#6b7280"
@@ -177,8 +177,12 @@ class WorklistNavigator(QObject):
     def show_window(self) -> None:
         if self.worklist is None:
             return
-        if not self.window.isVisible():
+        if not self.window.isVisible():  # in the screen's lower right corner, over the least-read part
             screen_fit.fit_window(self.window, PREFERRED_SIZE)
+            area = screen_fit.available_geometry(self.window)
+            frame = 2 * screen_fit.FRAME_ALLOWANCE  # the window manager's frame is not known before showing
+            self.window.move(area.x() + area.width() - self.window.width() - frame,
+                             area.y() + area.height() - self.window.height() - frame)
         self._refresh()
         self.window.show()
         self.window.raise_()

@@ -30,10 +30,13 @@ def icon_positions(total: int = 100) -> list[tuple[int, int]]:
     return [(i % COLUMNS, -(i // COLUMNS)) for i in range(total)]
 
 
-def draw_icon_array(ax: Axes, icons: IconArray, legend: bool | str = True, size: float = 40) -> Axes:
+def draw_icon_array(ax: Axes, icons: IconArray, legend: bool | str = True, size: float = 40,
+                    title: bool = True, font: float = FONT, wrap: int | None = None, title_wrap: int = 60) -> Axes:
     """Draw ``icons`` as a 10 x 10 grid on ``ax`` and return it.
 
     ``legend``: True (right of the grid), ``"below"`` (under it, for arrays side by side) or False.
+    ``title``: the sentence above the grid (a slide puts it in its own text instead). ``wrap``: legend
+    labels wrapped at this many characters (large type on a slide).
     """
     positions = icon_positions(sum(n for _, n in icons.counts))
     start = 0
@@ -44,18 +47,20 @@ def draw_icon_array(ax: Axes, icons: IconArray, legend: bool | str = True, size:
             xs = [p[0] for p in positions[start:start + n]]
             ys = [p[1] for p in positions[start:start + n]]
             ax.scatter(xs, ys, s=size, c=face, marker=marker, edgecolors=edge, linewidths=0.8)
+            label = f"{icons.labels[kind]} ({n})"
             handles.append(Line2D([], [], ls="", marker=marker, markerfacecolor=face, markeredgecolor=edge,
-                                  label=f"{icons.labels[kind]} ({n})"))
+                                  label=textwrap.fill(label, wrap) if wrap else label))
         start += n
     ax.set_xlim(-0.7, COLUMNS - 0.3)
     ax.set_ylim(-COLUMNS + 0.3, 0.7)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("\n".join(textwrap.wrap(icons.sentence, 60)), fontsize=FONT, loc="left")
+    if title:
+        ax.set_title("\n".join(textwrap.wrap(icons.sentence, title_wrap)), fontsize=font, loc="left")
     if legend:
         below = legend == "below"
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0) if below else (1.0, 1.0),
-                  fontsize=FONT - 0.5, frameon=False)
+                  fontsize=font - 0.5, frameon=False)
     return ax
 
 

@@ -68,3 +68,18 @@ def test_reopening_shows_the_kept_scenario(qtbot, window):
     w.close()
     w = _open(qtbot, window)
     assert [w.inputs.item(r, 0).text() for r in range(w.inputs.rowCount())] == ["Planned total dose"]
+
+
+def test_the_window_fits_a_1280x720_projector(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from screen_sizes import PROJECTOR, screen_sized
+
+    screen = screen_sized(*PROJECTOR)
+    window.setScreen(screen)
+    window.move(screen.availableGeometry().topLeft())
+    QApplication.processEvents()
+    w = _open(qtbot, window)  # opens on the main window's screen, at most 90 % of it
+    area = screen.availableGeometry()
+    assert w.width() <= 0.9 * area.width() + 1 and w.height() <= 0.9 * area.height() + 1
+    assert area.contains(w.frameGeometry()) or area.contains(w.geometry())
