@@ -49,7 +49,7 @@ def test_json_whatif_block_holds_changes_b_summary_and_b_risk(root, case_with_b,
     status_b = {m.study.id: m.status for m in b.matches}
     changed = {m.study.id: (m.status, status_b[m.study.id]) for m in a.matches if m.status != status_b[m.study.id]}
     assert {s["id"]: (s["a"], s["b"]) for s in w["studies"]} == changed
-    assert changed[RTOG] == ("eligible", "ineligible")  # RTOG 1112 enrolled Child–Pugh A only
+    assert changed[RTOG][1] == "ineligible"  # RTOG 1112 enrolled Child–Pugh A only
     regimens_b = {r.info.key: r.status for r in b.regimens}
     assert {r["key"] for r in w["regimens"]} == {r.info.key for r in a.regimens if r.status != regimens_b[r.info.key]}
     assert w["summary_b"] == list(at_a_glance(b, {}).sentences) and "Child–Pugh B" in w["summary_b"][0]
@@ -71,8 +71,8 @@ def test_text_prints_the_comparison_after_the_case(root, case_with_b, a_and_b):
     head, _, tail = out.partition("What-if: scenario B")
     assert at_a_glance(a, {}).sentences[0] in head and tail
     assert "Albumin" in tail and "→ 30.0" in tail
-    rtog = next(m.study.short_name for m in a.matches if m.study.id == RTOG)
-    assert f"study   {rtog}: eligible → ineligible" in tail
+    rtog = next(m for m in a.matches if m.study.id == RTOG)
+    assert f"study   {rtog.study.short_name}: {rtog.status} → ineligible" in tail
     assert at_a_glance(b, {}).sentences[0] in tail and "scenario B" in tail.split("Individual estimates")[-1]
 
 

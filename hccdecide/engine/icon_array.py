@@ -17,6 +17,9 @@ TOTAL = 100
 ALIVE, RANGE, ADDED, ADDED_RANGE, NOT_ALIVE = "alive", "range", "added", "added_range", "not_alive"
 ENDPOINT_STATE = {"OS": "alive", "PFS": "alive without progression", "RFS": "alive without recurrence",
                   "DFS": "alive without disease", "TTP": "without progression", "LC": "locally controlled"}
+# the complement in plain words ("not alive without progression" reads as a riddle)
+ENDPOINT_EVENT = {"OS": "not alive", "PFS": "progressed or died", "RFS": "recurred or died",
+                  "DFS": "disease returned or died", "TTP": "progressed", "LC": "local progression"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ def _state(endpoint: str) -> str:
     return ENDPOINT_STATE.get(endpoint, f"free of the {endpoint} event")
 
 
+def _event(endpoint: str) -> str:
+    return ENDPOINT_EVENT.get(endpoint, f"not {_state(endpoint)}")
+
+
 def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) -> IconArray | None:
     """The patient's estimate at ``months`` as icons; None when the curve does not reach that time."""
     if months not in curve.landmarks:
@@ -64,7 +71,7 @@ def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) 
     sentence += f" (95% band {lo}–{hi})." if (lo, hi) != (n, n) else "."
     counts = ((ALIVE, lo), (RANGE, hi - lo), (NOT_ALIVE, TOTAL - hi))
     labels = {ALIVE: f"{state} (band's lower end)" if hi > lo else state,
-              RANGE: "within the 95% band", NOT_ALIVE: f"not {state}"}
+              RANGE: "within the 95% band", NOT_ALIVE: _event(curve.model.endpoint)}
     return IconArray(f"{curve.study.short_name}: individual estimate, {_when(months)}", sentence, counts, labels)
 
 
@@ -92,7 +99,7 @@ def benefit_icons(ab: AbsoluteBenefit, months: int = 24) -> IconArray | None:
               (NOT_ALIVE, TOTAL - control - sure_added - added_range))
     derived = "derived, extrapolated" if d.extrapolated else "derived"
     labels = {ALIVE: f"{state} with {_lower_first(b.control.label)}", ADDED: f"additionally with the addition ({derived})",
-              ADDED_RANGE: "additional within the HR's CI", NOT_ALIVE: f"not {state}"}
+              ADDED_RANGE: "additional within the HR's CI", NOT_ALIVE: _event(ab.benefit.comparison.endpoint)}
     title = f"{b.study.short_name}: {b.comparison.endpoint}, {_when(months)}"
     title += ", extrapolated" if d.extrapolated else ""
     return IconArray(title, sentence, counts, labels)

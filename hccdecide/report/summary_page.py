@@ -108,9 +108,13 @@ def risk_figure(a: Assessment, glance: Glance, bands: Mapping[int, Band]) -> Fig
     icons = individual_icons(curve, band)
 
     def draw(fig) -> None:
-        plot_survival(fig.add_axes((0.07, 0.2, 0.36, 0.68)), curve, band)
+        ax = plot_survival(fig.add_axes((0.07, 0.2, 0.36, 0.68)), curve, band)
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:  # below this small axes the legend would cover the axis label and run off the page
+            ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.70, 0.02), bbox_transform=fig.transFigure,
+                      fontsize=5.5, frameon=False)
         if icons is not None:
-            draw_icon_array(fig.add_axes((0.47, 0.04, 0.2, 0.78)), icons, size=14)
+            draw_icon_array(fig.add_axes((0.5, 0.04, 0.19, 0.78)), icons, size=13)  # clear of the curve's title
 
     png = render_png(draw, 7.1, 2.0, dpi=130, layout=None)
     return Figure(png, 180, f"Risk group {curve.stratum.name} ({curve.study.short_name}, {curve.model.endpoint}, "

@@ -149,3 +149,10 @@ def test_only_supported_comparisons_are_derived(library, study_id, endpoint, wor
 def test_significance_reads_p_first_then_the_ci(p, ci, expected):
     from hccdecide.engine.benefit import significant
     assert significant(p, ci) is expected
+
+
+def test_icons_name_the_complement_of_the_endpoint_in_plain_words(library):
+    """PFS: the icons outside "alive without progression" are patients who progressed or died."""
+    pfs = benefit_icons(absolute_benefit(rtog_benefit(library, "PFS")), 12)
+    assert pfs.labels[NOT_ALIVE] == "progressed or died"
+    assert benefit_icons(absolute_benefit(rtog_benefit(library, "OS"))).labels[NOT_ALIVE] == "not alive"
