@@ -11,7 +11,8 @@ otherwise the missing inputs are named.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import product
 
 BCLC_VERSION = "BCLC 2022"
 
@@ -23,9 +24,12 @@ class Bclc:
     missing: tuple[str, ...] = ()
     caution: str = ""
     before_resection: bool = False  # staged from a tumour since resected with no residual disease
+    possible: tuple[str, ...] = ()  # stages still reachable while the stage is undecided
 
     @property
     def label(self) -> str:
+        if self.stage is None and 0 < len(self.possible) < 5:
+            return "BCLC stage undecided: " + " or ".join(self.possible)
         if self.stage is None:
             return "BCLC stage unknown"
         return f"BCLC stage {self.stage}" + (" before resection" if self.before_resection else "")
@@ -90,3 +94,25 @@ def before_resection(b: Bclc) -> Bclc:
         return b
     return Bclc(b.stage, f"before resection: {b.reason}; resected since with no residual tumour and no "
                 "recurrence, so there is no tumour to stage now", b.missing, b.caution, True)
+
+
+# Values tried for an unknown input when listing the stages a case can still reach: every ECOG grade and
+# Child-Pugh class, both answers for MVI and spread, and tumour counts/sizes that reach stages 0, A and B.
+_UNKNOWN_DOMAINS = {
+    "ecog": (0, 1, 2, 3, 4),
+    "child_pugh_class": ("A", "B", "C"),
+    "mvi_present": (False, True),
+    "extrahepatic_spread": (False, True),
+    "tumour_count": (1, 2, 5),
+    "largest_diameter_cm": (1.0, 2.5, 5.0),
+}
+
+
+def possible_stages(i: BclcInputs) -> tuple[str, ...]:
+    """The stages still reachable when some inputs are unknown (every stage if nothing is known), in
+    stage order. A criterion that every reachable stage fails is not met, whatever the missing values."""
+    unknown = [k for k in _UNKNOWN_DOMAINS if getattr(i, k) is None]
+    stages = set()
+    for values in product(*(_UNKNOWN_DOMAINS[k] for k in unknown)):
+        stages.add(bclc_stage(replace(i, **dict(zip(unknown, values)))).stage)
+    return tuple(s for s in ("0", "A", "B", "C", "D") if s in stages)

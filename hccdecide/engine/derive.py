@@ -5,7 +5,7 @@ The result's ``facts`` maps every variable of :data:`hccdecide.variables.VARIABL
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -42,6 +42,15 @@ DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
     "has_target_lesion": ("tace_incomplete_response", "resected", "residual_disease", "recurrent", "progressing_lesions", "tumour_count",
                           "largest_diameter_cm", "vp", "vv", "intrahepatic_metastasis", *_NODES, *_ORGANS),
 }
+
+
+# Key of the facts mapping that lists, for an unknown fact, the values it can still take (only BCLC stage
+# today): a criterion is decided when every one of them gives the same answer. Not a case variable.
+POSSIBLE = "_possible"
+
+
+def _possible_values(bclc: staging.Bclc) -> dict[str, tuple[Any, ...]]:
+    return {"bclc_stage": bclc.possible} if bclc.stage is None and bclc.possible else {}
 
 
 @dataclass(frozen=True)
@@ -337,8 +346,10 @@ def derive(p: Patient) -> Derived:
     ehs = _extrahepatic(p, nodal, notes)
     any_spread = _any_extrahepatic(lnm_present, ehs["distant_organ_mets"])
     largest, total = _diameters(p)
-    bclc = staging.bclc_stage(staging.BclcInputs(p["ecog"], cp_class, mvi_present, any_spread,
-                                                 p["tumour_count"], largest))
+    bclc_inputs = staging.BclcInputs(p["ecog"], cp_class, mvi_present, any_spread, p["tumour_count"], largest)
+    bclc = staging.bclc_stage(bclc_inputs)
+    if bclc.stage is None:
+        bclc = replace(bclc, possible=staging.possible_stages(bclc_inputs))
     if _cleared_by_resection(p):
         bclc = staging.before_resection(bclc)
     olig = oligo.oligoprogression_type(p["progressing_lesions"], p["progressing_organs"],
@@ -369,6 +380,7 @@ def derive(p: Patient) -> Derived:
     facts.update(largest_diameter_cm=largest, sum_diameter_cm=total)
     facts["has_target_lesion"] = has_target_lesion(p, facts)
     facts["disease_after_treatment"] = disease_after_treatment(p)
+    facts[POSSIBLE] = _possible_values(bclc)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     notes.extend(conflicts(p.values))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from hccdecide.engine.derive import Derived
+from hccdecide.engine.derive import POSSIBLE, Derived
 from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
@@ -97,10 +97,24 @@ def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Verdict:
     requirement = requirement_text(cond)
     actual = facts.get(cond.var)
     if actual is None:
-        return Verdict(UNKNOWN, f"{VARIABLES[cond.var].label} unknown (needs {requirement})", (cond.var,))
+        return _evaluate_unknown(cond, facts, requirement)
     ok = _test(cond.op, actual, cond.value)
     shown = _fmt_actual(actual, cond, VARIABLES[cond.var].unit)
     return Verdict(MET if ok else NOT_MET, f"{VARIABLES[cond.var].label} {shown}; requires {requirement}")
+
+
+def _evaluate_unknown(cond: Condition, facts: Mapping[str, Any], requirement: str) -> Verdict:
+    """An unknown fact still decides a criterion when every value it can take gives the same answer
+    (BCLC "C unless Child-Pugh makes it D" fails "BCLC A or B" whatever the labs are)."""
+    label = VARIABLES[cond.var].label
+    options = facts.get(POSSIBLE, {}).get(cond.var, ())
+    answers = {_test(cond.op, o, cond.value) for o in options}
+    if len(answers) != 1:
+        return Verdict(UNKNOWN, f"{label} unknown (needs {requirement})", (cond.var,))
+    shown = " or ".join(_fmt_actual(o, cond, VARIABLES[cond.var].unit) for o in options)
+    status = MET if answers == {True} else NOT_MET
+    return Verdict(status, f"{label} {shown} (not yet decided, but every possibility gives the same "
+                           f"answer); requires {requirement}")
 
 
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> Verdict:

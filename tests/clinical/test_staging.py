@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hccdecide.clinical.staging import BclcInputs, bclc_stage
+from hccdecide.clinical.staging import BclcInputs, bclc_stage, possible_stages
 
 BASE = dict(ecog=0, child_pugh_class="A", mvi_present=False, extrahepatic_spread=False,
             tumour_count=1, largest_diameter_cm=1.5)
@@ -89,3 +89,38 @@ def test_stage_never_fails_and_is_explained(inputs):
     assert result.reason
     if result.stage is None:
         assert result.missing
+
+
+@pytest.mark.parametrize("changes, reachable", [
+    # ECOG 1 makes it C unless Child-Pugh C makes it D
+    ({"ecog": 1, "child_pugh_class": None}, ("C", "D")),
+    ({"mvi_present": True, "child_pugh_class": None}, ("C", "D")),
+    # ECOG 0, Child-Pugh A, nothing outside the liver: the tumour burden alone decides 0, A or B
+    ({"tumour_count": None, "largest_diameter_cm": None}, ("0", "A", "B")),
+    # two tumours: never 0; A up to 3 cm, B beyond
+    ({"tumour_count": 2, "largest_diameter_cm": None}, ("A", "B")),
+    # one tumour of 4 cm and unknown spread: A without spread, C with it
+    ({"largest_diameter_cm": 4.0, "extrahepatic_spread": None}, ("A", "C")),
+    # a complete case reaches only its own stage
+    ({}, ("0",)),
+])
+def test_possible_stages(changes, reachable):
+    assert possible_stages(BclcInputs(**{**BASE, **changes})) == reachable
+
+
+def test_nothing_known_reaches_every_stage():
+    assert possible_stages(BclcInputs(None, None, None, None, None, None)) == ("0", "A", "B", "C", "D")
+
+
+_values = dict(ecog=st.integers(0, 4), child_pugh_class=st.sampled_from(["A", "B", "C"]),
+               mvi_present=st.booleans(), extrahepatic_spread=st.booleans(),
+               tumour_count=st.integers(0, 99), largest_diameter_cm=st.floats(0.1, 30))
+
+
+@given(_inputs, st.fixed_dictionaries(_values))
+def test_every_completion_of_a_partial_case_is_among_its_possible_stages(partial, filler):
+    """The listed stages cover whatever the missing values turn out to be, so a criterion that all of
+    them fail can be called not met without waiting for the values."""
+    complete = BclcInputs(**{k: filler[k] if getattr(partial, k) is None else getattr(partial, k)
+                             for k in _values})
+    assert bclc_stage(complete).stage in possible_stages(partial)
