@@ -88,7 +88,9 @@ def regimen_sentence(r: RegimenResult) -> str:
     row = key_outcome(r)
     reported = (f"; the evidence reports {row.label[0].lower() + row.label[1:]}: {span_text(row)}"
                 if row else f"; no outcome figure comes from a study the patient {_fits_word(r.status)}")
-    return f"{r.info.name} ({r.status}; {level}){reported}."
+    # a gate no study of the regimen admits travels with the regimen into the summary, which is read alone
+    gates = "".join(f" {g}" for g in r.gate_messages)
+    return f"{r.info.name} ({r.status}; {level}){reported}.{gates}"
 
 
 def _fits_word(status: str) -> str:
