@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hccdecide.engine.assessment import assess
-from hccdecide.engine.derive import derive
+from hccdecide.engine.derive import POSSIBLE, derive
 from hccdecide.patient import Patient
 from hccdecide.paths import cases_dir
 from hccdecide.variables import VARIABLES
@@ -65,7 +65,9 @@ def test_case_files_derive_as_worked_by_hand(name):
 
 
 def test_every_variable_is_a_fact():
-    assert set(derive(Patient()).facts) == set(VARIABLES)
+    # besides the variables, the facts carry one mapping of the values an unknown fact can still take
+    assert set(derive(Patient()).facts) == set(VARIABLES) | {POSSIBLE}
+    assert derive(Patient()).facts[POSSIBLE] == {"bclc_stage": ("0", "A", "B", "C", "D")}
 
 
 def test_ratios_to_upper_limit_of_normal(make_patient):
