@@ -5,12 +5,12 @@ Uncertainty bands are computed separately (:func:`bands_for`) so a GUI can run t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from hccdecide.engine.derive import Derived, derive
 from hccdecide.engine.matching import StudyMatch, match_study
-from hccdecide.engine.prognosis import AFTER_RESPONSE, BASELINE, CurveEstimate, estimate_curve
+from hccdecide.engine.prognosis import AFTER_RESPONSE, BASELINE, OUTSIDE_SUPPORT, CurveEstimate, estimate_curve
 from hccdecide.engine.regimens import RegimenResult, group_regimens, match_rank
 from hccdecide.engine.reported import ReportedModel, ReportedSubgroup, reported_models, reported_subgroups
 from hccdecide.engine.bootstrap import Progress
@@ -63,7 +63,24 @@ def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: boo
                 curve = estimate_curve(m.study, model, derived.facts, stage, m, apply_all)
                 if curve is not None:
                     out.append(curve)
-    return tuple(out)
+    return tuple(_pfs_within_os(c, out) for c in out)
+
+
+def _pfs_within_os(c: CurveEstimate, curves: list[CurveEstimate]) -> CurveEstimate:
+    """A death is a PFS event, so PFS cannot exceed OS. When the same study's OS estimate is withheld
+    because the patient's risk lies beyond the cohort's worst (OS "at most ..."), a PFS model that lacks
+    the factors driving that risk (Yan's has no liver-function term) would read better than OS can be:
+    the PFS estimate is withheld as well."""
+    if c.model.endpoint != "PFS" or not c.shown:
+        return c
+    os_ = next((o for o in curves if o.study.id == c.study.id and o.stage == c.stage
+                and o.model.endpoint == "OS" and o.model.default), None)
+    if os_ is None or os_.withheld != OUTSIDE_SUPPORT or os_.bound is None or os_.bound.side != "above":
+        return c
+    return replace(c, withheld=OUTSIDE_SUPPORT, withheld_text=(
+        f"No PFS estimate: this patient's overall survival lies beyond the cohort's range (OS "
+        f"{os_.bound.text('OS')}), and a death counts as a PFS event, so PFS cannot be higher than that; "
+        "the PFS model, which lacks the factors behind this risk, would read better than OS can be."))
 
 
 def assess(patient: Patient, library: Library | None = None, apply_all: bool = False) -> Assessment:

@@ -134,12 +134,16 @@ def median_text(c: CurveEstimate, band: Band | None) -> str:
 def risk_sentence(a: Assessment, curve: CurveEstimate | None, bands: Mapping[int, Band]) -> str:
     if curve is None:
         return "No individual risk estimate applies (no combinable model from a study the patient may fit)."
+    source = f"Individual estimate ({curve.study.short_name}, {curve.model.endpoint} model, before treatment)"
+    if _outside_support(curve):
+        # the risk view, slides and JSON give no stratum here; the summary must not name one either
+        return (f"{source}: not given: the patient lies outside the range of patients the cohort contained "
+                "(no risk group, no median; the risk view shows the bound and the published subgroups).")
     band = bands.get(a.curves.index(curve))
     group = curve.stratum.name
     group_text = f"risk group {group}" if len(curve.stratum.possible) == 1 else \
         f"risk group {group} (a range: a factor is unknown)"
-    return (f"Individual estimate ({curve.study.short_name}, {curve.model.endpoint} model, before treatment): "
-            f"{group_text}; {median_text(curve, band)}.")
+    return f"{source}: {group_text}; {median_text(curve, band)}."
 
 
 NEXT_DATA_LEAD = "Most useful data to enter: "

@@ -1,0 +1,52 @@
+"""The summary names no risk group for a patient outside the cohort's range, as the risk view, the slides
+and the JSON do not (issue: all four independent adverse OS factors of Yan 2025 Table 2 together give a
+combined HR near 200, a patient the 62-patient cohort is not expected to hold)."""
+from __future__ import annotations
+
+from hccdecide.engine.assessment import assess
+from hccdecide.engine.plain_summary import risk_curve, risk_sentence
+from hccdecide.patient import Patient
+
+# Yan 2025 eligibility: nodal metastasis after RT; Child-Pugh B7 (bilirubin 40 -> 2, albumin 31 -> 2,
+# INR 1.3 -> 1, no ascites 1, no encephalopathy 1 = 7) lies inside the cohort's 5-8 range.
+ALL_ADVERSE = dict(ecog=1, bilirubin_umol_l=40, albumin_g_l=31, inr=1.3, pt_s=16.0, ascites="none",
+                   encephalopathy="none", alt_u_l=80, afp_ng_ml=20, tumour_count=1, largest_diameter_cm=3,
+                   vp=0, vv=0, lnm_present=True, lnm_stations=["hepatic_hilum"], lnm_count=2,
+                   lnm_volume_cc=90, extrahepatic_spread=False, first_line_therapy="none")
+
+
+def test_outside_support_summary_names_no_risk_group():
+    a = assess(Patient.from_dict(ALL_ADVERSE))
+    curve = risk_curve(a)
+    assert curve is not None and curve.support is not None and not curve.support.inside
+    sentence = risk_sentence(a, curve, {})
+    assert "risk group" not in sentence.replace("no risk group", "")
+    assert "outside the range" in sentence and "median" in sentence
+
+
+def test_inside_support_summary_keeps_its_risk_group():
+    inside = {**ALL_ADVERSE, "alt_u_l": 20, "pt_s": 12.0, "lnm_volume_cc": 20,
+              "bilirubin_umol_l": 15, "albumin_g_l": 40, "inr": 1.0}
+    a = assess(Patient.from_dict(inside))
+    curve = risk_curve(a)
+    assert curve is not None and curve.support.inside
+    assert "risk group" in risk_sentence(a, curve, {})
+
+
+def test_pfs_is_withheld_when_os_lies_beyond_the_cohorts_worst():
+    # Yan's PFS model has no liver-function factor, so it would give this Child-Pugh B7 patient with
+    # PT > 14.5 s a better PFS than the OS bound allows; a death is a PFS event, so PFS <= OS.
+    from hccdecide.engine.prognosis import OUTSIDE_SUPPORT
+    a = assess(Patient.from_dict(ALL_ADVERSE))
+    os_ = a.default_curve("yan2025_lnm", "OS")
+    pfs = a.default_curve("yan2025_lnm", "PFS")
+    assert os_.withheld == OUTSIDE_SUPPORT and os_.bound.side == "above"
+    assert pfs.withheld == OUTSIDE_SUPPORT and not pfs.shown
+    assert "PFS cannot be higher" in pfs.withheld_text
+
+
+def test_pfs_is_kept_when_os_is_inside_the_cohorts_range():
+    inside = {**ALL_ADVERSE, "alt_u_l": 20, "pt_s": 12.0, "lnm_volume_cc": 20,
+              "bilirubin_umol_l": 15, "albumin_g_l": 40, "inr": 1.0}
+    a = assess(Patient.from_dict(inside))
+    assert a.default_curve("yan2025_lnm", "OS").shown and a.default_curve("yan2025_lnm", "PFS").shown
