@@ -30,6 +30,22 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    """A fresh, empty cache folder (HCCDECIDE_CACHE_DIR) for this test alone."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HCCDECIDE_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    """The case store in a fresh folder (HCCDECIDE_DATA_DIR), never the user's."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("HCCDECIDE_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def library():
     """The bundled evidence library, loaded once."""

@@ -19,13 +19,6 @@ stations:
 
 
 @pytest.fixture
-def cache_folder(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("HCCDECIDE_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def table_file(tmp_path):
     path = tmp_path / "stations.yaml"
     path.write_text(TABLE, encoding="utf-8")

@@ -24,6 +24,7 @@ from typing import Iterable
 
 import numpy as np
 
+from hccdecide.figure_words import ci_text
 from hccdecide.engine.levels import DESIGN_LABEL, RANDOMISED_DESIGNS, evidence_level
 from hccdecide.engine.regimens import Benefit, RegimenResult
 from hccdecide.evidence.schema import Design
@@ -145,7 +146,7 @@ def _support_reason(b: Benefit) -> str:
     if sig is None:
         return "the source shows neither a p value nor a CI for the hazard ratio, so no absolute difference is derived"
     if not sig:
-        shown = f"p = {c.p}" if c.p else f"95% CI {c.estimate.ci[0]:g}–{c.estimate.ci[1]:g}"
+        shown = f"p = {c.p}" if c.p else ci_text(c.estimate.ci, c.estimate.ci_level)
         return (f"the hazard ratio {c.estimate.value:g} is not statistically significant ({shown}), so no "
                 "absolute difference is derived from it")
     return ""

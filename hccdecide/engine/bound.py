@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from hccdecide.figure_words import ci_text
 from hccdecide.engine.matching import MET, evaluate_rule
 from hccdecide.evidence.schema import Study
 
@@ -31,7 +32,7 @@ class SubgroupFigure:
     @property
     def text(self) -> str:
         if self.median_months is not None:
-            ci = f" (95% CI {self.ci[0]:g}–{self.ci[1]:g})" if self.ci else ""
+            ci = f" ({ci_text(self.ci)})" if self.ci else ""
             med = f"median {self.median_months:g} months{ci}"
         else:
             med = "median not reached" if not self.reached else "median not given"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
+from hccdecide.figure_words import counted
 from hccdecide.engine.levels import evidence_level
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch,
                                        description_text)
@@ -142,7 +143,7 @@ class OutcomeRow:
         """Empty when every figure spans the range; otherwise which studies it comes from."""
         if self.range_basis == ELIGIBLE:
             left_out = len(self.figures) - len(self.range_figures)
-            return f"from eligible studies only ({left_out} other figure(s) listed)" if left_out else ""
+            return f"from eligible studies only ({counted(left_out, 'other figure')} listed)" if left_out else ""
         if self.range_basis == UNCERTAIN:
             return "no eligible study: range from studies whose fit is uncertain"
         return "no eligible or uncertain study: range from studies the patient does not fit"

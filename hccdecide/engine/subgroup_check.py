@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hccdecide.figure_words import ci_text
 from hccdecide.engine.bound import SubgroupFigure
 from hccdecide.evidence.schema import Study
 
@@ -124,7 +125,7 @@ class PublishedMedian:
     def text(self, endpoint: str) -> str:
         if self.months is None:
             return f"Published cohort median {endpoint}: not reached ({self.location})"
-        ci = f" (95% CI {self.ci[0]:g}–{self.ci[1]:g})" if self.ci else ""
+        ci = f" ({ci_text(self.ci)})" if self.ci else ""
         return f"Published cohort median {endpoint}: {self.months:g} months{ci} ({self.location})"
 
 

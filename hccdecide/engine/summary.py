@@ -1,6 +1,7 @@
 """A plain-text summary of an assessment for the terminal (``hccdecide assess CASE.json``)."""
 from __future__ import annotations
 
+from hccdecide.figure_words import counted
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
@@ -47,7 +48,7 @@ def _regimen_lines(a: Assessment) -> list[str]:
                 lines.append(f"      {'':28} {'':10} why uncertain: {m.uncertain_text}")
         for row in r.outcomes[:5]:
             if row.value_range:
-                lines.append(f"      {row.label:40} {range_text(row)} ({len(row.figures)} figure(s))")
+                lines.append(f"      {row.label:40} {range_text(row)} ({counted(len(row.figures), 'figure')})")
     return lines
 
 

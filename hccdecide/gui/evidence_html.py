@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from hccdecide.figure_words import CI_LEVEL, HR_CI_HEADING
 from hccdecide.engine.levels import DESIGN_LABEL, level_label
 from hccdecide.engine.matching import requirement_text
 from hccdecide.engine.regimens import row_label
@@ -119,7 +120,7 @@ def models_html(s: Study) -> str:
     out = []
     for m in s.prognostic_models:
         measure = {"multivariable_rr_no_ci": "RR", "multivariable_chi2_statistic": "Test statistic"}.get(
-            m.analysis, "HR (95% CI)")
+            m.analysis, HR_CI_HEADING)
         rows = [(escape(f.label), escape(f"{f.reference} → {f.comparison}"),
                  _e(figure_text(f, m.analysis) if f.effect is not None or f.statistic is not None else None),
                  _e(f.p),
@@ -145,7 +146,7 @@ def subgroups_html(s: Study) -> str:
         out.append(f"<p><b>{escape(g.endpoint)} by {escape(g.factor)}</b> (univariable subgroup medians, "
                    f"{escape(g.timing.replace('_', ' '))}), p {_e(g.p)} · <i>{escape(g.location)}</i>"
                    + (f"<br>{escape(g.note)}" if g.note else "") + "</p>"
-                   + _table(("Level", "n", "Median (95% CI)", "Patient rule"), rows))
+                   + _table(("Level", "n", f"Median ({CI_LEVEL}% CI)", "Patient rule"), rows))
     return "".join(out)
 
 

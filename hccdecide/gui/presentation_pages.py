@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from hccdecide.figure_words import ci_text
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, TO_CONFIRM, UNCERTAIN, UNKNOWN
@@ -196,7 +197,7 @@ def _benefit_html(r: RegimenResult, t: Typography) -> str:
     lines = []
     for b in r.benefits[:MAX_BENEFITS]:
         c, est = b.comparison, b.comparison.estimate
-        ci = f" (95% CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else " (no CI reported)"
+        ci = f" ({ci_text(est.ci, est.ci_level)})" if est.ci else " (no CI reported)"
         control = "; ".join(f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {estimate_text(o.estimate, o.unit)}"
                             for o in b.control.outcomes[:2])
         lines.append(f"<b>Randomised</b> {_bracketed(b.study.short_name)}: {escape(c.measure)} "

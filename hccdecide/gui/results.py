@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from hccdecide.figure_words import ci_text
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
 from hccdecide.gui.columns import fit_columns
 from hccdecide.variables import VARIABLES
@@ -208,7 +209,7 @@ class BenefitTree(QTreeWidget):
         for b in r.benefits:
             c = b.comparison
             est = c.estimate
-            effect = f"{c.measure} {est.value:g}" + (f" (95% CI {est.ci[0]:g}–{est.ci[1]:g})" if est.ci else "")
+            effect = f"{c.measure} {est.value:g}" + (f" ({ci_text(est.ci, est.ci_level)})" if est.ci else "")
             effect += f", p {c.p}" if c.p else ""
             control = "; ".join(
                 f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {'median' if o.measure == 'median' else ''}"

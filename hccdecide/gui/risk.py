@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from hccdecide.figure_words import HR_CI_HEADING, ci_text
 from hccdecide.gui.columns import fit_columns
 from hccdecide.gui.guarded_widgets import StillComboBox
 from hccdecide.gui.results import STATUS_COLOUR
@@ -108,7 +109,7 @@ def published_median_html(c: CurveEstimate) -> str:
         return ""
     if pm.months is None:
         return f"<br><span style='color:#334155'>Study cohort, published: median {escape(c.model.endpoint)} not reached</span>"
-    ci = f" (95% CI {pm.ci[0]:g}–{pm.ci[1]:g})" if pm.ci else ""
+    ci = f" ({ci_text(pm.ci)})" if pm.ci else ""
     return (f"<br><span style='color:#334155'>Study cohort, published: median {escape(c.model.endpoint)} "
             f"{pm.months:g} months{ci}</span>")
 
@@ -124,7 +125,7 @@ def subgroup_check_html(c: CurveEstimate, detail: bool = True) -> str:
         g = k.figure
         name = f"{g.factor} {g.level}"
         if k.flag:
-            ci = f", 95% CI {g.ci[0]:g}–{g.ci[1]:g}" if g.ci else ", no CI printed"
+            ci = f", {ci_text(g.ci)}" if g.ci else ", no CI printed"
             lines.append(f"<b style='color:#b91c1c'>⚑ Published subgroup {escape(name)}: median "
                          f"{g.median_months:g} months{ci} — this estimate ({escape(k.individual_text())}) is "
                          f"outside it, {escape(k.direction)}</b>")
@@ -165,7 +166,7 @@ class FactorTable(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("factorTable")
         self.setRootIsDecorated(False)
-        self.setHeaderLabels(["Factor (comparison level)", "Patient", "HR (95% CI)", "p", "Timing", "Use"])
+        self.setHeaderLabels(["Factor (comparison level)", "Patient", HR_CI_HEADING, "p", "Timing", "Use"])
         self.header().setSectionResizeMode(0, QHeaderView.Stretch)
         fit_columns(self, {0: 3, 5: 1.5})
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
+from hccdecide.figure_words import HR_CI_HEADING
 from hccdecide.engine.matching import ELIGIBLE, NOT_MET
 from hccdecide.engine.training import NOT_APPLICABLE, STRATUM_ENDPOINT, RegimenFeedback, StratumFeedback, TrainingFeedback
 from hccdecide.gui.results import STATUS_COLOUR, STATUS_TEXT
@@ -36,7 +37,7 @@ def stratum_html(s: StratumFeedback, study_name: str) -> str:
         rows.append(f"<tr><td>{escape(f.label)}</td><td style='color:{colour}'><b>{text}</b></td><td>{hr}</td>"
                     f"<td>{counts}</td><td>{escape(st.reason)}</td></tr>")
     table = ("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr><th align='left'>Factor</th>"
-             "<th align='left'>Patient</th><th align='left'>HR (95% CI)</th><th align='left'>Counts for stratum</th>"
+             f"<th align='left'>Patient</th><th align='left'>{HR_CI_HEADING}</th><th align='left'>Counts for stratum</th>"
              "<th align='left'>Why</th></tr>" + "".join(rows) + "</table>") if rows else ""
     return (f"<h3>{mark} Risk stratum ({escape(study_name)} {STRATUM_ENDPOINT} model)</h3>"
             f"<p>Your answer: <b>{escape(_stratum_name(s.resident))}</b> · accepted: <b>{escape(expected)}</b>. "

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
+from hccdecide.figure_words import HR_CI_HEADING
 from hccdecide import __version__
 from hccdecide.clinical.nodes import station_table
 from hccdecide.clinical.liver import albi_text
@@ -446,7 +447,7 @@ class _Builder:
                           f"{f.effect:g} ({fmt_ci(f.ci)})", f.p or "—", f.timing.replace("_", " "),
                           f"{use}; prevalence {f.prevalence:g}"))
             tones.append({True: BAD, False: GOOD, None: OPEN}[s.adverse_level])
-        self.add(Table(("Factor (comparison vs reference)", "Patient", "HR (95% CI)", "p", "Timing", "Use"),
+        self.add(Table(("Factor (comparison vs reference)", "Patient", HR_CI_HEADING, "p", "Timing", "Use"),
                        tuple(frows), (0.34, 0.1, 0.15, 0.08, 0.11, 0.22), tone_column=1, tones=tuple(tones)))
         if c.model.note:
             self.add(Note(f"About this model: {c.model.note}", "info"))

@@ -13,13 +13,6 @@ from hccdecide.paths import evidence_dir
 
 
 @pytest.fixture
-def cache_folder(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("HCCDECIDE_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def no_rebuild(monkeypatch):
     """After this, building the library the slow way fails the test: it must come from the cache."""
     def refuse(*_args, **_kwargs):

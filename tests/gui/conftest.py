@@ -45,11 +45,9 @@ def app_style(qapp):
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    """The case store lives in a temporary folder (HCCDECIDE_DATA_DIR), never the user's."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("HCCDECIDE_DATA_DIR", str(folder))
-    return folder
+def data_dir(data_folder):
+    """Every GUI test keeps its case store in a temporary folder, never the user's."""
+    return data_folder
 
 
 @pytest.fixture
