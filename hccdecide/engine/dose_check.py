@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from hccdecide.clinical.dose import DEFAULT_ALPHA_BETA_GY, bed, eqd2
 from hccdecide.evidence.schema import Arm, Study
+from hccdecide.figure_words import counted
 
 TOLERANCE_GY = 0.05  # a printed BED rounded to 0.1 Gy is not "outside"
 
@@ -35,16 +36,30 @@ def _arm_schedule(arm: Arm) -> Schedule | None:
     fxs = r.fractions_range or ((r.fractions, r.fractions) if r.fractions is not None else None)
     if doses is None and fxs is None:
         return None
-    bed_low = bed_high = None
-    if doses and fxs:
-        bed_low = bed(doses[0], fxs[1], DEFAULT_ALPHA_BETA_GY)
-        bed_high = bed(doses[1], fxs[0], DEFAULT_ALPHA_BETA_GY)
-    dose_text = "" if doses is None else (f"{doses[0]:g} Gy" if doses[0] == doses[1] else f"{doses[0]:g}–{doses[1]:g} Gy")
-    fx_text = "" if fxs is None else (f"{fxs[0]} fractions" if fxs[0] == fxs[1] else f"{fxs[0]}–{fxs[1]} fractions")
-    text = " in ".join(t for t in (dose_text, fx_text) if t)
+    bed_low, bed_high = r.bed10_range_gy or _bed_corners(doses, fxs)
+    text = " in ".join(t for t in (_span_text(doses, "Gy"), _fractions_text(fxs)) if t)
     if bed_low is not None:
         text += f" (BED10 {_span(bed_low, bed_high)} Gy)"
     return Schedule(bed_low, bed_high, fxs[0] if fxs else None, fxs[1] if fxs else None, text, arm.location)
+
+
+def _bed_corners(doses, fxs) -> tuple[float | None, float | None]:
+    """The widest BED10 span the dose and fraction ranges allow (a source that prints none)."""
+    if not (doses and fxs):
+        return None, None
+    return bed(doses[0], fxs[1], DEFAULT_ALPHA_BETA_GY), bed(doses[1], fxs[0], DEFAULT_ALPHA_BETA_GY)
+
+
+def _span_text(span, unit: str) -> str:
+    if span is None:
+        return ""
+    return f"{span[0]:g} {unit}" if span[0] == span[1] else f"{span[0]:g}–{span[1]:g} {unit}"
+
+
+def _fractions_text(fxs) -> str:
+    if fxs is None:
+        return ""
+    return counted(fxs[0], "fraction") if fxs[0] == fxs[1] else f"{fxs[0]}–{fxs[1]} fractions"
 
 
 def _span(low: float, high: float) -> str:
@@ -56,7 +71,7 @@ def study_schedules(study: Study) -> list[Schedule]:
 
 
 def _planned_text(dose_gy: float, fractions: int) -> str:
-    return (f"planned {dose_gy:g} Gy in {fractions} fraction{'s' if fractions > 1 else ''} "
+    return (f"planned {dose_gy:g} Gy in {counted(fractions, 'fraction')} "
             f"(BED10 {bed(dose_gy, fractions):.1f} Gy, EQD2 {eqd2(dose_gy, fractions):.1f} Gy)")
 
 
@@ -72,23 +87,35 @@ def _requirement_flags(study: Study, planned_bed: float, planned: str) -> list[s
     return out
 
 
-def _schedule_flags(schedules: list[Schedule], planned_bed: float, fractions: int, planned: str) -> list[str]:
+def _bed_mismatch(schedules: list[Schedule], planned_bed: float) -> str | None:
     with_bed = [s for s in schedules if s.bed_low is not None]
-    out = []
-    if with_bed:
-        low = min(s.bed_low for s in with_bed)  # type: ignore[type-var]
-        high = max(s.bed_high for s in with_bed)  # type: ignore[type-var]
-        if not (low - TOLERANCE_GY <= planned_bed <= high + TOLERANCE_GY):
-            side = "below" if planned_bed < low else "above"
-            out.append(f"{planned} is {side} the schedules this study gave: "
-                       + "; ".join(f"{s.text}, {s.location}" for s in with_bed))
+    if not with_bed:
+        return None
+    low = min(s.bed_low for s in with_bed)  # type: ignore[type-var]
+    high = max(s.bed_high for s in with_bed)  # type: ignore[type-var]
+    if low - TOLERANCE_GY <= planned_bed <= high + TOLERANCE_GY:
+        return None
+    return f"BED10 {'below' if planned_bed < low else 'above'} the study's {_span(low, high)} Gy"
+
+
+def _fractions_mismatch(schedules: list[Schedule], fractions: int) -> str | None:
     with_fx = [s for s in schedules if s.fx_low is not None]
-    if with_fx:
-        lo, hi = min(s.fx_low for s in with_fx), max(s.fx_high for s in with_fx)  # type: ignore[type-var]
-        if not lo <= fractions <= hi:
-            out.append(f"{planned}: {fractions} fractions, outside the study's {lo}" + (f"–{hi}" if hi != lo else "")
-                       + " fractions: " + "; ".join(f"{s.text}, {s.location}" for s in with_fx))
-    return out
+    if not with_fx:
+        return None
+    lo, hi = min(s.fx_low for s in with_fx), max(s.fx_high for s in with_fx)  # type: ignore[type-var]
+    if lo <= fractions <= hi:
+        return None
+    return f"{counted(fractions, 'fraction')} where the study gave {_fractions_text((lo, hi))}"
+
+
+def _schedule_flags(schedules: list[Schedule], planned_bed: float, fractions: int, planned: str) -> list[str]:
+    """One flag per study: what differs (BED, fractions), then the study's schedules, each named once."""
+    problems = [p for p in (_bed_mismatch(schedules, planned_bed), _fractions_mismatch(schedules, fractions)) if p]
+    if not problems:
+        return []
+    given = dict.fromkeys(f"{s.text}, {s.location}" for s in schedules)  # two arms of one schedule: once
+    label = "schedule" if len(given) == 1 else "schedules"
+    return [f"{planned}: {' and '.join(problems)}. The study's {label}: {'; '.join(given)}"]
 
 
 def dose_flags(study: Study, facts: Mapping[str, Any]) -> tuple[str, ...]:

@@ -223,6 +223,9 @@ class Regimen(Strict):
     dose_range_gy: Optional[tuple[float, float]] = None
     fractions: Optional[int] = None
     fractions_range: Optional[tuple[int, int]] = None
+    # The BED10 span the source prints, when it gives one: with a dose range and a fraction range, not
+    # every pairing of their ends was given (Yan 2025: 52-66 Gy in 20-33 fractions, BED10 62.4-79.2 Gy).
+    bed10_range_gy: Optional[tuple[float, float]] = None
     systemic: list[str] = []
     tace: bool = False
     surgery: bool = False

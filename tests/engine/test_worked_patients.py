@@ -406,3 +406,30 @@ def test_21_progressing_disease_is_not_an_adjuvant_setting_and_next_data_stays_c
     keys = [i.key for i in items]
     assert "treatment_naive" not in keys and "resected" not in keys and "narrow_margin" not in keys
     assert items[0].regimens or items[0].regimens_may_change
+
+
+@pytest.mark.parametrize("dose, fractions, flagged", [
+    (60, 30, None),      # 60 x (1 + 2/10) = 72.0 Gy: inside Yan's printed BED10 62.4-79.2 Gy
+    (52, 33, "below"),   # 52 x (1 + 1.576/10) = 60.2 Gy: both ends of the dose and fraction ranges, yet
+                         # below the printed span (pairing the range ends would have allowed 60.2-87.8)
+    (66, 20, "above"),   # 66 x (1 + 3.3/10) = 87.8 Gy: above 79.2
+])
+def test_yan_dose_is_checked_against_the_bed_span_it_printed(dose, fractions, flagged):
+    m = match_study_of("yan2025_lnm", dict(rt_dose_gy=dose, rt_fractions=fractions))
+    if flagged is None:
+        assert m.dose_flags == ()
+        return
+    (flag,) = m.dose_flags
+    assert f"BED10 {flagged} the study's 62.4–79.2 Gy" in flag
+    assert "52–66 Gy in 20–33 fractions (BED10 62.4–79.2 Gy)" in flag
+
+
+def test_one_flag_per_study_names_each_schedule_once():
+    # Juloori 2023 gave 40 Gy in 5 fractions in both arms (Kang 2026, Table 5); a 60 Gy in 30 course differs
+    # in fractions only (BED10 72.0 Gy either way)
+    (flag,) = match_study_of("juloori2023_sbrt_nivo_ipi", dict(rt_dose_gy=60, rt_fractions=30)).dose_flags
+    assert "30 fractions where the study gave 5 fractions" in flag and "BED10 above" not in flag
+    assert flag.count("40 Gy in 5 fractions") == 1
+    # CCTG HE1 gave a single 8 Gy fraction: both differ, said in one flag, in the singular
+    (flag,) = match_study_of("cctg_he1_palliative", dict(rt_dose_gy=60, rt_fractions=30)).dose_flags
+    assert "BED10 above the study's 14.4 Gy and 30 fractions where the study gave 1 fraction." in flag
