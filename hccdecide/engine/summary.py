@@ -23,10 +23,16 @@ def fmt_value(value) -> str:
     return choice_text(value)
 
 
+def _derived_value(a: Assessment, key: str) -> str:
+    if key == "bclc_stage":  # "A before resection", "undecided: C or D": the bare letter would mislead
+        return a.derived.bclc.label.removeprefix("BCLC stage ")
+    return fmt_value(a.derived.facts[key])
+
+
 def _derived_lines(a: Assessment) -> list[str]:
     lines = ["Derived values"]
     for key in SHOWN_DERIVED:
-        lines.append(f"  {VARIABLES[key].label:48} {fmt_value(a.derived.facts[key])}")
+        lines.append(f"  {VARIABLES[key].label:48} {_derived_value(a, key)}")
     lines += [f"  ! {n.text}" for n in a.derived.notes]
     return lines
 

@@ -49,3 +49,13 @@ def test_the_labs_then_give_the_same_answer():
     a = assess(Patient.from_dict({**NO_LABS_ECOG_1, **labs}))
     assert a.derived.bclc.stage == "C"
     assert all(r.status == NOT_MET for r in _stage_results(a, "chen2025_tace_ebrt"))
+
+
+def test_the_terminal_summary_prints_the_stage_as_labelled_not_a_bare_letter():
+    from hccdecide.engine.summary import summary_text
+
+    text = summary_text(assess(Patient.from_dict(NO_LABS_ECOG_1)))
+    derived = text.split("Derived values")[1].split("\n\n")[0]
+    assert "BCLC stage (2022)" in derived
+    line = next(ln for ln in derived.splitlines() if "BCLC stage (2022)" in ln)
+    assert line.rstrip().endswith("undecided: C or D")

@@ -297,6 +297,8 @@ def test_15_disease_free_after_r0_resection_has_nothing_to_aim_tumour_directed_r
     assert d["has_target_lesion"] is False
     # BCLC is not staged from a tumour that is gone: the stage is labelled as the one before resection
     assert d.bclc.label == "BCLC stage A before resection" and "no tumour to stage now" in d.bclc.reason
+    from hccdecide.engine.summary import summary_text
+    assert "A before resection" in summary_text(assess(Patient.from_dict(R0))).split("Regimens")[0]
     matches, regimens = statuses(R0)
     for sid, m in matches.items():
         lesion = [c for c in m.criteria if c.criterion.id == "has_target_lesion"]
