@@ -35,6 +35,8 @@ def test_derived_values_of_the_example(example_json):
     assert d["lnm_location"] == "regional"   # common hepatic artery + para-aortic
     assert d["oligoprogression_type"] is None
     assert d["bed_gy"] == 72.0           # 60 Gy / 30 fx, alpha/beta 10
+    assert d["has_target_lesion"] is True  # nodal disease to treat now
+    assert d["disease_after_treatment"] is None  # no resection or TACE entered: neither yes nor no
 
 
 def test_studies_carry_identity_status_and_reasons(example_json):

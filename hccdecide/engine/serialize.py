@@ -29,7 +29,8 @@ from hccdecide.evidence.schema import Estimate, Factor
 
 DERIVED_KEYS = ("child_pugh_score", "child_pugh_class", "albi_score", "albi_grade", "bclc_stage",
                 "mvi_grade", "mvi_present", "pvtt_cheng_type", "lnm_location", "m_stage",
-                "extrahepatic_organs", "extrahepatic_lesions", "oligoprogression_type", "bed_gy", "eqd2_gy")
+                "extrahepatic_organs", "extrahepatic_lesions", "oligoprogression_type", "bed_gy", "eqd2_gy",
+                "has_target_lesion", "disease_after_treatment")  # the last two: setting rules of this app
 
 
 def conventions() -> dict[str, str]:

@@ -233,7 +233,8 @@ class _Builder:
             value = d.facts[key]
             if key == "lnm_location" and value == "none":
                 value = "no nodal metastasis"
-            rows.append((VARIABLES[key].label, fmt_fact(key, value), basis.get(key, "")))
+            shown = d.bclc.label.removeprefix("BCLC stage ") if key == "bclc_stage" else fmt_fact(key, value)
+            rows.append((VARIABLES[key].label, shown, basis.get(key, "")))
         uln = "; ".join(f"{VARIABLES[k].label} {v:g} {VARIABLES[k].unit}".rstrip()
                         + (" (entered)" if src == "case" else " (reference default)")
                         for k, (v, src) in d.uln_used.items())
