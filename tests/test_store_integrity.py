@@ -301,7 +301,7 @@ def test_a_deleted_case_leaves_an_event_with_no_patient_data(tmp_path):
         assert [c.id for c in store.recent()] == [kept]
         (event,) = store.events()
     assert (event.kind, event.case_id, event.intact) == (CASE_DELETED, gone, True)
-    assert event.detail.startswith("2 save(s) removed")
+    assert event.detail.startswith("2 saves removed")
     assert (event.os_user, event.host_name, event.app_version) == (getpass.getuser(), platform.node(), __version__)
     raw = sqlite3.connect(path)
     try:  # nothing of the deleted case is left in the file's tables

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self._action("Open from case stor&e…", self.store.open_dialog, "Ctrl+Shift+O", f)
         self._action("Case &history…", self.store.show_history, None, f)
         self._action("Case store &backups…", self.store.show_backups, None, f)
+        self._action("Case store &events…", self.store.show_events, None, f)
         f.addSeparator()
         self._action("Open &worklist (CSV/XLSX)…", lambda: self.worklist().open_dialog(), None, f)
         self._action("Next patient in work&list", lambda: self.worklist().step(True), "Ctrl+PgDown", f)

@@ -214,6 +214,23 @@ class StoreActions:
         self.window.load_case(patient, store_id=case_id)
         return True
 
+    def show_events(self) -> bool:
+        """The store's deletions and restores, with who made them."""
+        store = self.store()
+        if store is None:
+            return False
+        try:
+            events = store.events()
+        except STORE_ERRORS as err:
+            self._failed("Events not read", "The case store's events could not be read", err)
+            return False
+        if not events:
+            dialogs.inform(self.window, "Case store events", "No case has been deleted and no backup restored.",
+                           "information")
+            return False
+        store_views.show_events(self.window, events)
+        return True
+
     def show_backups(self) -> bool:
         """List the daily backups; restore the chosen one into the store after asking."""
         from hccdecide.store import list_backups

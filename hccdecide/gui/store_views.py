@@ -1,7 +1,8 @@
-"""Two views of the case store: the history of a case (every save, who made it) and the daily backups.
+"""Views of the case store: the history of a case (every save, who made it), the store's own events
+(cases deleted, backups restored) and the daily backups.
 
-Both are plain dialogs built from lists the store returns; :func:`choose_save` and
-:func:`choose_backup` show them and are patchable in tests like ``dialogs.ask``.
+Each is a plain dialog built from a list the store returns; :func:`choose_save` and
+:func:`choose_backup` show theirs and are patchable in tests like ``dialogs.ask``.
 """
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 if TYPE_CHECKING:  # the store loads when first used, not before the window's first paint
-    from hccdecide.store import AuditRow, Backup
+    from hccdecide.store import AuditRow, Backup, StoreEvent
 
+EVENT_COLUMNS = ("When (local time)", "Event", "Case", "What was done", "By (user @ computer)", "App", "Record")
 HISTORY_COLUMNS = ("Saved (local time)", "By (user @ computer)", "App", "Evidence digest", "Values overridden",
                    "Record")
 
@@ -37,6 +39,14 @@ def history_cells(row: AuditRow) -> tuple[str, ...]:
     overrides = ", ".join(o.get("key", "?") for o in row.overrides) or "none"
     kept = "intact" if row.has_case else "intact (audit only: saved before versions were kept)"
     return (when, who(row), row.app_version, row.evidence_digest[:12], overrides, kept)
+
+
+def event_cells(e: StoreEvent) -> tuple[str, ...]:
+    when = local_time(e.at, seconds=True)
+    if not e.intact:
+        return (when, "—", "—", "—", "—", "—", "damaged: checksum does not match")
+    case = str(e.case_id) if e.case_id is not None else "all cases"
+    return (when, e.kind, case, e.detail, f"{e.os_user} @ {e.host_name}", e.app_version, "intact")
 
 
 class _TableDialog(QDialog):
@@ -92,6 +102,17 @@ class HistoryDialog(_TableDialog):
             self.table.item(r, 3).setToolTip(f"SHA-256 {row.evidence_digest}" if row.intact else "")
 
 
+class EventsDialog(_TableDialog):
+    """The store's events, oldest first: what left the store and when, beside the saves of each case."""
+
+    def __init__(self, events: list[StoreEvent], parent: QWidget | None = None):
+        super().__init__("Case store events",
+                         "Deletions and backup restores are recorded here, with who made them; a record is "
+                         "never changed. A deleted case's label and contents are not kept.",
+                         EVENT_COLUMNS, [event_cells(e) for e in events], None, parent)
+        self.setObjectName("storeEvents")
+
+
 class BackupsDialog(_TableDialog):
     def __init__(self, backups: list[Backup], parent: QWidget | None = None):
         self.backups = backups
@@ -111,6 +132,10 @@ def choose_save(parent: QWidget | None, case_id: int, rows: list[AuditRow]) -> A
     if dialog.exec() != QDialog.Accepted or dialog.chosen_row() is None:
         return None
     return rows[dialog.chosen_row()]
+
+
+def show_events(parent: QWidget | None, events: list[StoreEvent]) -> None:
+    EventsDialog(events, parent).exec()
 
 
 def choose_backup(parent: QWidget | None, backups: list[Backup]) -> Backup | None:

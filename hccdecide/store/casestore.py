@@ -31,6 +31,7 @@ from hccdecide import __version__
 from hccdecide.atomic_file import write_atomically
 from hccdecide.errors import StoreError
 from hccdecide.patient import Patient
+from hccdecide.figure_words import counted
 from hccdecide.store import events, schema
 from hccdecide.store.backups import restore_backup
 from hccdecide.store.private import create_private_file, make_private_dir
@@ -316,7 +317,7 @@ class CaseStore:
             count, last = c.execute("SELECT COUNT(*), MAX(saved_at) FROM saves WHERE case_id = ?", (case_id,)).fetchone()
             if c.execute("DELETE FROM cases WHERE id = ?", (case_id,)).rowcount == 0:
                 raise KeyError(f"no case {case_id} in {self.path}")
-            self._event(c, events.CASE_DELETED, case_id, f"{count} save(s) removed, the last made {last}")
+            self._event(c, events.CASE_DELETED, case_id, f"{counted(count, 'save')} removed, the last made {last}")
 
     def restore(self, backup: str | Path) -> Path:
         """Replace every case by the backup's (:func:`~hccdecide.store.backups.restore_backup`), bring it

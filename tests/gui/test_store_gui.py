@@ -10,6 +10,7 @@ import stat
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from hccdecide import atomic_file
@@ -176,6 +177,23 @@ def test_a_backup_is_restored_from_the_window(qtbot, make_window, data_dir, repl
     assert asked and [s.id for s in w.store.recent()] == [case_id]
     assert messages[-1][0] == "Backup restored" and "cases-before-restore-" in messages[-1][1]
     assert [e.kind for e in store.events()] == ["backup restored"]  # the restore is kept in the store
+
+
+def test_deletions_and_restores_are_listed_with_who_made_them(qtbot, make_window, data_dir, messages, monkeypatch):
+    w, case_id = _stored_window(make_window, data_dir)
+    assert not w.store.show_events() and messages[-1][0] == "Case store events"  # nothing yet: said so
+    store = w.store.store()
+    store.delete(case_id)
+    shown = []
+    monkeypatch.setattr(store_views, "show_events", lambda _p, events: shown.append(events))
+    assert w.store.show_events()
+    dialog = store_views.EventsDialog(shown[0])
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert cells[1:4] == ["case deleted", str(case_id), "1 save removed, the last made " + cells[3].split("made ")[1]]
+    assert cells[4] == f"{getpass.getuser()} @ {platform.node()}" and cells[6] == "intact"
+    assert any(a.text() == "Case store &events…" for a in w.findChildren(QAction))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="mode bits decide access only on POSIX")
