@@ -6,7 +6,7 @@ Uncertainty bands are computed separately (:func:`bands_for`) so a GUI can run t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from hccdecide.engine.derive import Derived, derive
 from hccdecide.engine.matching import StudyMatch, match_study
@@ -99,16 +99,19 @@ def assess(patient: Patient, library: Library | None = None, apply_all: bool = F
 
 
 def bands_for(curves: Iterable[CurveEstimate], progress: Progress | None = None,
-              draws: int | None = None) -> dict[int, Band]:
+              draws: int | None = None, stop: Callable[[], bool] | None = None) -> dict[int, Band] | None:
     """Uncertainty bands keyed by the index of each shown curve in ``curves``.
 
     ``draws`` is accepted for older callers and ignored: the cached bootstrap fixes the count (500).
 
     Fast once the model's bootstrap draws are cached; the first call for a model builds them (seconds),
-    reporting ``progress(done, total)`` per model.
+    reporting ``progress(done, total)`` per model. ``stop`` is asked before each curve: when it
+    answers True (the patient changed meanwhile) no bands are returned, None instead.
     """
     out = {}
     for i, c in enumerate(curves):
+        if stop is not None and stop():
+            return None
         band = uncertainty_band(c, progress)
         if band is not None:
             out[i] = band

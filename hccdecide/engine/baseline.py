@@ -9,6 +9,7 @@ slopes as SciPy's ``PchipInterpolator`` computes them) so that the app never loa
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -48,9 +49,12 @@ def calibration_knots(study: Study, model: PrognosticModel) -> Knots | None:
     return Knots(np.array(times, float), surv, tuple(points[t][1] for t in times))
 
 
+@functools.lru_cache(maxsize=None)
 def combinations(k: int) -> np.ndarray:
-    """All 2^k levels of k binary factors, one row each (shape (2^k, k))."""
-    return np.array(list(itertools.product((0, 1), repeat=k)), float).reshape(2 ** k, k)
+    """All 2^k levels of k binary factors, one row each (shape (2^k, k)); read-only, made once per k."""
+    combos = np.array(list(itertools.product((0, 1), repeat=k)), float).reshape(2 ** k, k)
+    combos.flags.writeable = False
+    return combos
 
 
 def lp_distribution(log_hr: np.ndarray, prevalence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ Only matching and stratification are re-run (no curves, no bands), so the rankin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -203,8 +203,20 @@ def _tried_fields(patient: Patient) -> Iterable[FieldSpec]:
     return (f for f in FIELDS if not f.identifying and not patient.known(f.key))
 
 
-def next_data(a: Assessment) -> tuple[NextData, ...]:
-    """Unknown case keys that would settle or may settle an uncertain item, most useful first."""
+class RankingStopped(Exception):
+    """The ranking was stopped before it finished (its patient has changed)."""
+
+
+def next_data(a: Assessment, stop: Callable[[], bool] | None = None) -> tuple[NextData, ...]:
+    """Unknown case keys that would settle or may settle an uncertain item, most useful first.
+
+    ``stop`` is asked before each value is tried; when it answers True, :class:`RankingStopped` is
+    raised (a GUI stops a ranking for a patient that has just been edited)."""
+    def tried(key: str, value: Any):
+        if stop is not None and stop():
+            raise RankingStopped
+        return _resolved(a.patient.replace(**{key: value}), key, studies, models)
+
     studies, models = _open_items(a)
     if not studies and not models:
         return ()
@@ -216,8 +228,7 @@ def next_data(a: Assessment) -> tuple[NextData, ...]:
         if not values or not _may_matter(spec, values, a.patient, relevant):
             continue
         # a value that contradicts the case (e.g. "untreated" after systemic therapy) is not an answer
-        results = [r for r in (_resolved(a.patient.replace(**{spec.key: v}), spec.key, studies, models)
-                               for v in values) if r is not None]
+        results = [r for r in (tried(spec.key, v) for v in values) if r is not None]
         if not results:
             continue
         done = [d for d, _ in results]

@@ -66,10 +66,30 @@ class FittedModel:
     knots: Knots
     grid: np.ndarray
     h0: np.ndarray  # baseline cumulative hazard on grid
+    # curves and distributions already computed for a level combination (see :func:`_remembered`)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def horizon(self) -> float:
         return float(self.grid[-1])
+
+
+MEMO_LIMIT = 512  # per model; a session meets far fewer combinations of factor levels (3^k at most)
+
+
+def _remembered(fm: FittedModel, key: tuple, compute):
+    """``compute()`` once per model and key. An edit changes one value, so most of a patient's
+    curves (and the cohort's, the strata's cut-points, the sensitivity variants) are those of the
+    edit before; their arrays are made read-only, as they are shared between estimates."""
+    if key not in fm.memo:
+        if len(fm.memo) >= MEMO_LIMIT:
+            fm.memo.clear()
+        value = compute()
+        for array in value if isinstance(value, tuple) else ():
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+        fm.memo[key] = value
+    return fm.memo[key]
 
 
 def combinable(model: PrognosticModel) -> bool:
@@ -202,7 +222,7 @@ def _applied_idx(states: tuple[FactorState, ...]) -> np.ndarray:
 
 def applied_distribution(fm: FittedModel, states: tuple[FactorState, ...]) -> LpDistribution:
     idx = _applied_idx(states)
-    return lp_distribution_of(fm.coef[idx], fm.prevalence[idx])
+    return _remembered(fm, ("distribution", tuple(idx)), lambda: lp_distribution_of(fm.coef[idx], fm.prevalence[idx]))
 
 
 def _completions(fm: FittedModel, states: tuple[FactorState, ...]) -> np.ndarray:
@@ -227,8 +247,10 @@ def _landmark_time(model: PrognosticModel, stage: str) -> float | None:
 
 
 def _curves(fm: FittedModel, present: list[bool | None], at: float | None):
-    point, low, high = mixture_curves(fm.h0, fm.coef, fm.prevalence, present)
-    population = mixture_curves(fm.h0, fm.coef, fm.prevalence, [None] * len(present))[0]
+    point, low, high = _remembered(fm, ("mixture", tuple(present)),
+                                   lambda: mixture_curves(fm.h0, fm.coef, fm.prevalence, present))
+    population = _remembered(fm, ("mixture", (None,) * len(present)),
+                             lambda: mixture_curves(fm.h0, fm.coef, fm.prevalence, [None] * len(present)))[0]
     grid = fm.grid
     if at is not None:
         grid, (point, low, high, population) = condition_on(grid, [point, low, high, population], at)

@@ -24,7 +24,7 @@ from hccdecide.report.charts import (forest_shape, plot_forest, plot_survival, r
 
 CHART_MIN_HEIGHT = 240  # px: below ~220 constrained layout squeezes the axes to nothing
 CHART_MIN_WIDTH = 200
-SIDE_BY_SIDE_MIN_WIDTH = 640  # px at zoom 1: narrower, the forest plot goes under the curve
+SIDE_BY_SIDE_MIN_WIDTH = 560  # px at zoom 1: narrower, the forest plot goes under the curve
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -84,6 +84,14 @@ class ChartCanvas(FigureCanvasQTAgg):
         for artist in self._live:
             self.ax.draw_artist(artist)
         self.blit(self.figure.bbox)
+
+    def blit(self, bbox=None) -> None:
+        """Show the canvas's changed pixels with the rest of the edit's changes, in the window's next
+        paint. (matplotlib repaints at once: in the middle of an edit that paints the whole window a
+        first time, before the text and tables around the chart have been updated.)"""
+        bbox = bbox if bbox is not None else self.figure.bbox
+        left, bottom, width, height = (int(v / self.device_pixel_ratio) for v in bbox.bounds)
+        self.update(left, self.rect().height() - (bottom + height), width, height)
 
 
 def _undo_collapse(ax) -> None:

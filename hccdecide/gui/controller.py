@@ -1,15 +1,19 @@
 """The case being worked on: its patient, its assessment, and the uncertainty bands computed in a worker.
 
 Widgets never compute: they call :meth:`CaseController.set_value` and listen to the signals.
-Bands are stamped with a generation number so a result for an older patient is dropped.
+Bands are stamped with a generation number so a result for an older patient is dropped. They start
+once the edit's refreshed view has been painted (gui/after_paint.py), and a job still running when
+the patient changes again is stopped: it would only compete with the new edit.
 """
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from hccdecide.gui.after_paint import AfterPaint
 from hccdecide.patient import Patient
 
 if TYPE_CHECKING:  # the engine loads on the first assessment, after the window's first paint
@@ -29,16 +33,22 @@ class _BandJob(QRunnable):
         self.generation = generation
         self.assessment = assessment
         self.signals = _BandSignals()
+        self.stopped = False  # set from the GUI thread; read between curves
+
+    def stop(self) -> None:
+        self.stopped = True
 
     def run(self) -> None:  # runs in a pool thread
         from hccdecide.engine.assessment import bands_for
 
         try:
-            bands = bands_for(self.assessment.curves, self._progress)
+            bands = bands_for(self.assessment.curves, self._progress, stop=lambda: self.stopped)
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never lost
+            traceback.print_exc()
             self._emit(self.signals.failed, f"{type(exc).__name__}: {exc}")
             return
-        self._emit(self.signals.done, bands)
+        if bands is not None:  # None: stopped, a newer patient's job follows
+            self._emit(self.signals.done, bands)
 
     def _progress(self, done: int, total: int) -> None:
         if done % 10 == 0 or done == total:  # a few dozen updates, not hundreds
@@ -54,6 +64,7 @@ class _BandJob(QRunnable):
 class CaseController(QObject):
     patient_changed = Signal(object)  # Patient
     assessment_changed = Signal(object)  # Assessment
+    recompute_started = Signal()  # an assessment is about to be made: older background work is moot
     bands_started = Signal()
     bands_ready = Signal(object)  # {curve index: Band}
     bands_failed = Signal(str)
@@ -73,6 +84,7 @@ class CaseController(QObject):
         self._generation = 0
         self._pool = QThreadPool.globalInstance()
         self._jobs: set[_BandJob] = set()
+        self._bands_after_paint = AfterPaint(self._start_bands, self)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -121,13 +133,15 @@ class CaseController(QObject):
     def recompute(self) -> None:
         from hccdecide.engine.assessment import assess
 
+        self._stop_jobs()  # their patient is being replaced: let the new assessment have the CPU
+        self.recompute_started.emit()
         self.assessment = assess(self.patient, self.library)
         self.bands = {}
+        self._generation += 1
         self.assessment_changed.emit(self.assessment)
-        self._start_bands()
+        self._bands_after_paint.request()
 
     def _start_bands(self) -> None:
-        self._generation += 1
         if not self.assessment or not self.assessment.curves:
             return
         job = _BandJob(self._generation, self.assessment)
@@ -161,5 +175,18 @@ class CaseController(QObject):
     def _forget_finished(self) -> None:
         self._jobs = {j for j in self._jobs if j.generation >= self._generation}
 
+    def _stop_jobs(self) -> None:
+        for job in self._jobs:
+            job.stop()
+
     def wait_for_workers(self, msecs: int = 5000) -> bool:
+        """Start the bands if they wait for a paint, and wait for them (tests, PDF export)."""
+        self._bands_after_paint.run_now()
+        return self._pool.waitForDone(msecs)
+
+    def shut_down(self, msecs: int = 3000) -> bool:
+        """The window closes: start nothing more, stop the running job and wait for it to end, so
+        no worker is left running Python while the interpreter shuts down."""
+        self._bands_after_paint.cancel()
+        self._stop_jobs()
         return self._pool.waitForDone(msecs)

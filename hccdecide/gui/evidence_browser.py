@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
                                QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -19,9 +20,10 @@ from hccdecide.gui import screen_fit
 from hccdecide.gui.evidence_html import study_html
 
 COLUMNS = ("Study", "Year", "Design", "Level", "n", "⚠", "Regimens", "ID")
-ID_COLUMN, REGIMEN_COLUMN = 7, 6
+ID_COLUMN, REGIMEN_COLUMN, DESIGN_COLUMN, STUDY_COLUMN = 7, 6, 2, 0
 NUMERIC_COLUMNS = (1, 3, 4, 5)
 ALL_REGIMENS = "All regimens"
+LIST_SHARE = 0.5  # of the window's width; the detail's tables need the rest at 1280
 
 
 def _regimens_of(study: Study) -> list[str]:
@@ -68,7 +70,8 @@ class StudyTableModel(QAbstractTableModel):
             value = self._cells(s)[col]
             return value if isinstance(value, int) else (-1 if col in NUMERIC_COLUMNS else str(value))
         if role == Qt.ToolTipRole:
-            return {0: s.title, REGIMEN_COLUMN: self._cells(s)[col], ID_COLUMN: s.title}.get(col)
+            return {0: s.title, DESIGN_COLUMN: self._cells(s)[col], REGIMEN_COLUMN: self._cells(s)[col],
+                    ID_COLUMN: s.title}.get(col)
         if role == self.StudyRole:
             return s
         return None
@@ -145,6 +148,10 @@ class EvidenceBrowser(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         # long: takes the width left, elided, full text in the tooltip (never a sideways scroll at 1280)
         header.setSectionResizeMode(REGIMEN_COLUMN, QHeaderView.Stretch)
+        # the study's name and design too: at 1280 one long name took half the list
+        for column in (STUDY_COLUMN, DESIGN_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.setColumnHidden(ID_COLUMN, True)  # an internal key; the filter still finds it
         self.table.setTextElideMode(Qt.ElideRight)
         self.table.setWordWrap(False)
@@ -152,12 +159,19 @@ class EvidenceBrowser(QDialog):
         self.detail = QTextBrowser()
         self.detail.setObjectName("studyDetail")
         self.detail.setOpenExternalLinks(False)
+        # a cell's long word (a dose schedule, a registry number) breaks rather than widen a table past the pane
+        self.detail.setWordWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+        # Qt's table layout can still round a many-column table a few pixels past the pane: its right
+        # border is cut rather than the record scrolled sideways (the text itself always wraps)
+        self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._layout()
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.regimen_box.currentIndexChanged.connect(
             lambda _i: self._apply(lambda: self.proxy.set_regimen(self.regimen_box.currentData())))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur))
         screen_fit.fit_window(self, QSize(1500, 900))
+        # shared once the window has its size (set before, the list took all the width it gained)
+        self.split.setSizes([int(LIST_SHARE * self.width()), self.width() - int(LIST_SHARE * self.width())])
         self._update_count()
         self.table.selectRow(0)
 
@@ -171,10 +185,9 @@ class EvidenceBrowser(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
-        split = QSplitter(Qt.Horizontal)
+        self.split = split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
         split.addWidget(self.detail)
-        split.setSizes([int(0.55 * self.width()), int(0.45 * self.width())])
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)

@@ -19,8 +19,10 @@ from hccdecide.gui.results import fmt_estimate
 
 FROM_LIST = {"inclusion": "inclusion", "exclusion": "exclusion (stored as its negation)",
              "setting": "implied by the study setting"}
-# QTextBrowser draws borders and backgrounds on tables only, so the box is a one-cell table.
-DISCREPANCY_OPEN = ("<table width='100%' border='2' cellspacing='0' cellpadding='6' bgcolor='#fff7ed' "
+# QTextBrowser draws borders and backgrounds on tables only, so the box is a one-cell table. Tables are
+# narrower than the pane: Qt adds the borders and padding to a percentage width (a 100% table scrolled
+# the detail sideways).
+DISCREPANCY_OPEN = ("<table width='95%' border='2' cellspacing='0' cellpadding='6' bgcolor='#fff7ed' "
                     "style='border-color:#c2410c; border-style:solid; margin-top:6px'><tr><td style='color:#7c2d12'>")
 DISCREPANCY_CLOSE = "</td></tr></table>"
 
@@ -41,7 +43,7 @@ def _e(value) -> str:
 def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
     head = "".join(f"<th align='left'>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td valign='top'>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
+    return f"<table border='1' cellspacing='0' cellpadding='3' width='99%'><tr>{head}</tr>{body}</table>"
 
 
 def _ci(ci: tuple[float, float] | None) -> str:

@@ -72,9 +72,9 @@ class SlideIcons(QWidget):
 
     def __init__(self, icons: tuple[IconArray, ...], text_pt: float, parent: QWidget | None = None):
         super().__init__(parent)
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # loaded with the first slide
         from matplotlib.figure import Figure
 
+        from hccdecide.gui.shown_canvas import ShownCanvas  # matplotlib loads with the first slide
         from hccdecide.report.icon_chart import draw_icon_array
 
         self.icons = tuple(icons)
@@ -83,7 +83,7 @@ class SlideIcons(QWidget):
             ax = figure.add_subplot(1, len(self.icons), k + 1)
             draw_icon_array(ax, icons_k, legend=True, title=False, font=SLIDE_LEGEND * text_pt, wrap=SLIDE_WRAP)
             ax.set_title(icons_k.title, fontsize=SLIDE_LEGEND * text_pt, loc="left")
-        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas = ShownCanvas(figure)
         self.canvas.setObjectName("presentationIcons")
         self.canvas.setFocusPolicy(Qt.NoFocus)  # keys belong to the presentation window
         self.canvas.setMinimumSize(300, 200)

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.form.unit_changed.connect(self.app_settings.set_unit_index)
         self.form.invalid_changed.connect(self._show_ignored)
         c.patient_changed.connect(self._patient_changed)
+        c.recompute_started.connect(self.summary.stop_ranking)
         c.assessment_changed.connect(self._assessment_changed)
         c.bands_started.connect(self.risk.bands_started)
         c.bands_ready.connect(self.risk.bands_ready)
@@ -447,7 +448,10 @@ class MainWindow(QMainWindow):
         for child in (self._presentation, self._evidence, self._training, self._whatif, worklist):
             if child is not None:
                 child.close()
-        self.controller.wait_for_workers(3000)
+        # no worker may outlive the window: one still running Python when the interpreter shuts down
+        # is ended by it mid-call ("Qt Concurrent has caught an exception thrown from a worker thread")
+        self.summary.shut_down()
+        self.controller.shut_down()
         self.store.close()
         event.accept()
 

@@ -38,10 +38,10 @@ class SurvivalChart(QWidget):
 
     def __init__(self, curve, band, body_pt: float, parent: QWidget | None = None):
         super().__init__(parent)
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # loaded on first chart page
         from matplotlib.figure import Figure
         from matplotlib.text import Text
 
+        from hccdecide.gui.shown_canvas import ShownCanvas  # matplotlib loads with the first chart page
         from hccdecide.report.charts import plot_survival
 
         figure = Figure(figsize=(12, 5), layout="constrained")
@@ -55,7 +55,7 @@ class SurvivalChart(QWidget):
         for line in ax.get_lines():
             line.set_linewidth(max(line.get_linewidth(), 3.0))
         self.ax, self.legend_pt, self.legend_outside = ax, CHART_TEXT_FACTOR * body_pt, None
-        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas = ShownCanvas(figure)
         self.canvas.setObjectName("presentationChart")
         self.canvas.setFocusPolicy(Qt.NoFocus)  # keys belong to the window
         self.canvas.setMinimumSize(400, 250)  # constrained layout cannot place axes in a collapsed canvas

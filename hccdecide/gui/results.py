@@ -289,6 +289,7 @@ class ResultsPanel(QSplitter):
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
         self._sized = False
+        self._waiting: tuple[Assessment, bool] | None = None  # shown when the tab is next shown
         self.regimen_list.regimen_selected.connect(self.detail.show_regimen)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -298,6 +299,19 @@ class ResultsPanel(QSplitter):
             self._sized = True
             half = self.height() // 2
             self.setSizes([half, self.height() - half])
+        if self._waiting is not None:
+            self._fill(*self._waiting)
 
     def show_assessment(self, a: Assessment, new_case: bool = False) -> None:
+        """Fill the list now, or when the tab is shown if another tab is showing (an edit made with the
+        curves showing does not wait for tables nobody sees)."""
+        if self._waiting is not None:  # a new case stays a new case until it is shown
+            new_case = new_case or self._waiting[1]
+        if self.window().isVisible() and not self.isVisible():
+            self._waiting = (a, new_case)
+            return
+        self._fill(a, new_case)
+
+    def _fill(self, a: Assessment, new_case: bool) -> None:
+        self._waiting = None
         self.regimen_list.show_regimens(a.regimens, keep_selection=not new_case)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # the engine loads after the window's first paint; its names 
     from hccdecide.engine.uncertainty import Band
 
 PRESENT_TEXT = {True: "present", False: "absent", None: "unknown"}
-CHART_MIN_HEIGHT = 300
+CHART_MIN_HEIGHT = 240  # px: the charts' own minimum (gui/charts.py); the issue asks for at least 220
+CHART_MAX_HEIGHT = 460  # px: taller adds nothing a reader needs, and leaves the tables below the fold
 BUSY_AFTER_MS = 400  # the busy bar shows only when the bands take longer than this
 
 
@@ -75,6 +76,16 @@ def sensitivity_html(c: CurveEstimate, band: Band | None) -> str:
 
 
 def prediction_html(c: CurveEstimate, band: Band | None, detail: bool = True) -> str:
+    """The estimate and, with ``detail``, how it was made (the risk view shows the two parts apart:
+    :func:`prediction_head_html` above the chart, :func:`prediction_detail_html` below it)."""
+    if not c.shown or not detail:
+        return prediction_head_html(c, band, detail)
+    return prediction_head_html(c, band) + prediction_detail_html(c, band)
+
+
+def prediction_head_html(c: CurveEstimate, band: Band | None, detail: bool = True) -> str:
+    """The estimate: median and landmarks with their band, the cohort's published median and any
+    flagged subgroup; in place of a withheld estimate, why, and the bound."""
     if not c.shown:
         return withheld_html(c, detail)
     if c.median is None:
@@ -90,15 +101,21 @@ def prediction_html(c: CurveEstimate, band: Band | None, detail: bool = True) ->
         ci = band.landmark_ci.get(t) if band else None
         rates.append(f"{t // 12}-year {100 * s:.0f}%" + (f" ({100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""))
     given = f" given event-free at {c.landmark_time:g} months" if c.landmark_time else ""
+    head = f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
+    return head + published_median_html(c) + subgroup_check_html(c, detail=False)
+
+
+def prediction_detail_html(c: CurveEstimate, band: Band | None) -> str:
+    """How the estimate was made: the published subgroups it was checked against, support, shrinkage,
+    the band's method and the sensitivity analyses (empty for a withheld estimate)."""
+    if not c.shown:
+        return ""
     shrink = (f"log-HRs shrunk ×{c.shrinkage.factor:.2f} (χ² {c.shrinkage.chi2:g}, {c.shrinkage.df} df)"
               if c.shrinkage else "optimism not corrected (no χ² printed)")
     how = (f"95% band: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
            if band else "95% band pending")
-    head = f"Predicted median {escape(c.model.endpoint)}{given}: <b>{med}</b><br>" + " · ".join(rates)
-    head += published_median_html(c) + subgroup_check_html(c, detail)
-    if not detail:
-        return head
-    return (head + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
+    return (subgroup_check_html(c, detail=True, flags=False)
+            + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
             + sensitivity_html(c, band))
 
 
@@ -114,16 +131,19 @@ def published_median_html(c: CurveEstimate) -> str:
             f"{pm.months:g} months{ci}</span>")
 
 
-def subgroup_check_html(c: CurveEstimate, detail: bool = True) -> str:
+def subgroup_check_html(c: CurveEstimate, detail: bool = True, flags: bool = True) -> str:
     """Flags where the individual median lies outside the published subgroup median of one of the
     patient's levels (its CI, or a quarter either side without one) in a direction the patient's other
-    factors do not explain; a slide shows the flags only."""
+    factors do not explain; a slide shows the flags only, the risk view the flags above the chart and
+    the rest (``flags`` False) below it."""
     from hccdecide.engine.subgroup_check import RULE_CI, RULE_NO_CI
 
     lines, quiet = [], []
     for k in c.subgroup_checks:
         g = k.figure
         name = f"{g.factor} {g.level}"
+        if k.flag and not flags:
+            continue
         if k.flag:
             ci = f", {ci_text(g.ci)}" if g.ci else ", no CI printed"
             lines.append(f"<b style='color:#b91c1c'>⚑ Published subgroup {escape(name)}: median "
@@ -157,8 +177,12 @@ def stratum_html(c: CurveEstimate) -> str:
     names = " or ".join(f"<span style='color:{colour[n]}'>{n.upper()}</span>" for n in st.possible)
     has = ("this patient has: " + ", ".join(st.present)) if st.present else "none of the applied adverse factors known present"
     unknown = f"; unknown: {', '.join(st.unknown)}, so more than one stratum is possible" if len(st.possible) > 1 else ""
-    return (f"<span style='font-size:large'>Risk stratum: <b>{names}</b></span> — {escape(has + unknown)}"
-            f"<br><span style='font-size:small'>How strata are made: {escape(st.rule)}</span>")
+    return f"<span style='font-size:large'>Risk stratum: <b>{names}</b></span> — {escape(has + unknown)}"
+
+
+def strata_rule_html(c: CurveEstimate) -> str:
+    return (f"<span style='font-size:small'>How strata are made: {escape(c.stratum.rule)}</span>"
+            if c.applicable and c.shown else "")
 
 
 class FactorTable(QTreeWidget):
@@ -235,12 +259,27 @@ class ReportedTree(QTreeWidget):
         # column widths: gui/columns.py fits them to the pane
 
 
+class _ChartRoom(QObject):
+    """Refits the chart when the view or the headline above the chart changes size."""
+
+    def __init__(self, panel: RiskPanel):
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Resize:
+            self.panel.fit_chart(headline_resized=watched is self.panel.headline)
+        return False
+
+
 class RiskPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.assessment: Assessment | None = None
         self.bands: dict[int, Band] = {}
         self._charts = None
+        self._model_entries: list[tuple[str, int]] = []  # (title, curve index) in the model box
+        self._fitted_for = None  # the subject the chart's height was fitted for
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Model:"))
@@ -272,54 +311,82 @@ class RiskPanel(QWidget):
         outer, body = layout, QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
+        # Above the chart only what a reader takes from it (the stratum, the estimate and its band), so
+        # the curve is on screen without scrolling on a laptop or a projector; how the estimate was
+        # made, its source and its caveats follow right below the chart.
         self.stratum = QLabel()
         self.stratum.setObjectName("stratumLabel")
         self.stratum.setWordWrap(True)
         self.prediction = QLabel()
         self.prediction.setObjectName("predictionLabel")
         self.prediction.setWordWrap(True)
+        self.headline = SteadyColumn(self.stratum, self.prediction)  # no jumps while typing
+        layout.addWidget(self.headline)
+        self.chart_host = QWidget()
+        self.chart_host.setObjectName("chartHost")
+        self.chart_layout = QHBoxLayout(self.chart_host)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_host.setMinimumHeight(CHART_MIN_HEIGHT)  # never a sliver on a 720-pixel screen
+        layout.addWidget(self.chart_host)
+        self.details = QLabel()
+        self.details.setObjectName("riskDetails")
+        self.details.setWordWrap(True)
         self.warnings = QLabel()
         self.warnings.setObjectName("riskWarnings")
         self.warnings.setWordWrap(True)
-        self.text_column = SteadyColumn(self.stratum, self.prediction, self.warnings)  # no jumps while typing
+        self.text_column = SteadyColumn(self.details, self.warnings)  # the tables below do not jump either
         layout.addWidget(self.text_column)
         self.split = QSplitter(Qt.Vertical)
-        self.chart_host = QWidget()
-        self.chart_layout = QHBoxLayout(self.chart_host)
-        self.chart_layout.setContentsMargins(0, 0, 0, 0)
-        self.chart_host.setMinimumHeight(CHART_MIN_HEIGHT)  # never a sliver on a 768-pixel screen
-        self.split.addWidget(self.chart_host)
         self.factors = FactorTable()
         self.split.addWidget(self.factors)
         self.reported = ReportedTree()
         self.split.addWidget(self.reported)
-        # The tables take up what the text above gains or loses when an edit rewords it: the chart
-        # keeps its size, so an edit updates it in place instead of drawing it afresh (~100 ms).
-        for pane, stretch in ((0, 0), (1, 1), (2, 1)):
-            self.split.setStretchFactor(pane, stretch)
         self.factors.setMinimumHeight(140)
         self.reported.setMinimumHeight(120)
-        self.split.setMinimumHeight(CHART_MIN_HEIGHT + 280)
+        self.split.setMinimumHeight(280)
         layout.addWidget(self.split, 1)
-        scroll = QScrollArea()  # text, chart and tables scroll together when the window is short
+        self.scroll = scroll = QScrollArea()  # all of it scrolls together below the chart
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # never sideways at 1366×768
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self._room = _ChartRoom(self)
+        scroll.viewport().installEventFilter(self._room)
+        self.headline.installEventFilter(self._room)
+
+    def fit_chart(self, headline_resized: bool = False) -> None:
+        """The chart takes the height the headline leaves in the view (not less than its minimum, nor
+        more than is useful), so it is seen whole with the estimate above it. It is fitted when the
+        view changes size or another model is shown, never by an edit: an edit updates the chart in
+        place instead of drawing it afresh (~100 ms). A line is kept in hand for an edit that lengthens
+        the headline (a median "beyond 36 months (the last published landmark)" takes two)."""
+        if headline_resized and self._fitted_for == self.headline.subject:
+            return
+        self._fitted_for = self.headline.subject
+        view = self.scroll.viewport().height()
+        spacing = self.scroll.widget().layout().spacing()
+        room = view - self.headline.height() - spacing - self.prediction.fontMetrics().lineSpacing()
+        least = max(CHART_MIN_HEIGHT, self.chart_host.minimumSizeHint().height() if self._charts else 0)
+        height = min(CHART_MAX_HEIGHT, max(least, room))
+        if self.chart_host.height() != height or self.chart_host.maximumHeight() != height:
+            self.chart_host.setFixedHeight(height)
 
     # -- data ------------------------------------------------------------------------------
     def show_assessment(self, a: Assessment) -> None:
-        previous = self.model_box.currentText()
         self.assessment, self.bands = a, {}
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
         order = sorted(range(len(a.curves)), key=lambda i: self._curve_rank(a, i))
-        for i in order:
-            self.model_box.addItem(curve_title(a.curves[i]), i)
-        idx = self.model_box.findText(previous)
-        self.model_box.setCurrentIndex(idx if idx >= 0 else 0)
-        self.model_box.blockSignals(False)
+        entries = [(curve_title(a.curves[i]), i) for i in order]
+        if entries != self._model_entries:  # most edits keep the list: the box is not refilled (and repainted)
+            self._model_entries = entries
+            previous = self.model_box.currentText()
+            self.model_box.blockSignals(True)
+            self.model_box.clear()
+            for title, i in entries:
+                self.model_box.addItem(title, i)
+            idx = self.model_box.findText(previous)
+            self.model_box.setCurrentIndex(idx if idx >= 0 else 0)
+            self.model_box.blockSignals(False)
         self.reported.show_assessment(a)
         self._refresh_curve()
 
@@ -367,6 +434,7 @@ class RiskPanel(QWidget):
             self.stratum.setText("No multivariable model applies: individual curves are drawn only from "
                                  "multivariable Cox models with CIs (see the figures reported as published below).")
             self.prediction.clear()
+            self.details.clear()
             self.warnings.clear()
             self.factors.show_curve(None)
             self._draw(None, None)
@@ -378,16 +446,21 @@ class RiskPanel(QWidget):
             band = self._cached_band(c)
         status = self.assessment.match(c.study.id).status
         self.stratum.setText(stratum_html(c))
-        self.prediction.setText(prediction_html(c, band) + self._other_stage_html(c)
-                                + f"<br><span style='font-size:small'>Patient is "
-                                f"<span style='color:{STATUS_COLOUR[status]}'>{status}</span> for {escape(c.study.short_name)}; "
-                                f"source {escape(c.study.source_citation)}: {escape(c.model.location)}</span>")
+        self.prediction.setText(prediction_head_html(c, band))
+        source = (f"<span style='font-size:small'>Patient is <span style='color:{STATUS_COLOUR[status]}'>{status}"
+                  f"</span> for {escape(c.study.short_name)}; source {escape(c.study.source_citation)}: "
+                  f"{escape(c.model.location)}</span>")
+        detail = "".join(f"{part}<br>" for part in (strata_rule_html(c), prediction_detail_html(c, band).removeprefix("<br>"),
+                                                    self._other_stage_html(c).removeprefix("<br>")) if part)
+        self.details.setText(detail + source)
         about = (f"<span style='color:#334155'>ℹ About this model: {escape(c.model.note)}</span><br>"
                  if c.model.note else "")
         self.warnings.setText(about + "".join(f"<span style='color:#b45309'>⚠ {escape(w)}</span><br>"
                                               for w in c.warnings))
         self.factors.show_curve(c)
-        self.text_column.hold((c.study.id, c.model.id, c.stage, self.apply_all.isChecked()))
+        subject = (c.study.id, c.model.id, c.stage, self.apply_all.isChecked())
+        self.headline.hold(subject)
+        self.text_column.hold(subject)
         self._draw(c, band)
 
     def _every_factor(self, c: CurveEstimate) -> CurveEstimate:
@@ -420,6 +493,7 @@ class RiskPanel(QWidget):
             from hccdecide.gui.charts import ChartPair  # matplotlib loads here, not at start-up
             self._charts = ChartPair()
             self.chart_layout.addWidget(self._charts)
+            self.fit_chart()
         return self._charts
 
     def _draw(self, c: CurveEstimate | None, band: Band | None) -> None:

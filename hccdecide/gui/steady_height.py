@@ -24,6 +24,10 @@ class SteadyColumn(QWidget):
         self._width = -1
         self.floor = 0  # the column's height never goes below this while the subject is the same
 
+    @property
+    def subject(self) -> Hashable:
+        return self._subject
+
     def hold(self, subject: Hashable) -> None:
         """Call after the text changed; a new ``subject`` lets the column shrink to its text again."""
         if subject != self._subject:

@@ -3,16 +3,21 @@ links that focus their field, and "copy to clinical note".
 
 The sentences come from :func:`hccdecide.engine.plain_summary.at_a_glance` (the same as the JSON, the
 slides and the PDF). Ranking the next data re-runs the matching for each unknown key, so it runs in a
-worker; the sentences show at once and the next data follows.
+worker; the sentences show at once and the next data follows. The ranking starts once the edit's view
+has been painted and is stopped when the patient changes again (gui/after_paint.py says why). A
+ranking that fails says so in the summary; its traceback goes to the error output.
 """
 from __future__ import annotations
 
+import traceback
 from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
+
+from hccdecide.gui.after_paint import AfterPaint
 
 if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
     from hccdecide.engine.assessment import Assessment
@@ -21,6 +26,7 @@ if TYPE_CHECKING:  # the engine loads after the window's first paint; its names 
 LINK_PREFIX = "field:"
 MAX_HEIGHT_PX = 190  # the result tabs below keep most of the height on a laptop screen
 PREFERRED_HEIGHT_PX = 160
+PREFERRED_SHARE = 0.16  # of the window's height: on a laptop or a projector the curves need the rest
 SHRUNK_HEIGHT_PX = 40  # a small window shrinks the summary (scrollable) before the charts below
 
 
@@ -28,14 +34,19 @@ class _SummaryScroll(QScrollArea):
     """Asks for a comfortable height but gives it up when the window is small."""
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(super().sizeHint().width(), PREFERRED_HEIGHT_PX)
+        share = int(PREFERRED_SHARE * self.window().height())
+        return QSize(super().sizeHint().width(), max(SHRUNK_HEIGHT_PX, min(PREFERRED_HEIGHT_PX, share)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(super().minimumSizeHint().width(), SHRUNK_HEIGHT_PX)
 
 
+RANKING_FAILED = "The data that would settle uncertain items could not be ranked"
+
+
 class _Signals(QObject):
     done = Signal(int, object)  # generation, tuple[NextData]
+    failed = Signal(int, str)  # generation, what went wrong
 
 
 class _NextDataJob(QRunnable):
@@ -43,26 +54,39 @@ class _NextDataJob(QRunnable):
         super().__init__()
         self.generation, self.assessment = generation, assessment
         self.signals = _Signals()
+        self.stopped = False  # set from the GUI thread; read before each value tried
+
+    def stop(self) -> None:
+        self.stopped = True
 
     def run(self) -> None:  # pool thread
-        from hccdecide.engine.next_data import next_data
+        from hccdecide.engine.next_data import RankingStopped, next_data
 
         try:
-            items = next_data(self.assessment)
-        except Exception:  # noqa: BLE001 - the summary then names no next data, never crashes
-            items = ()
+            items = next_data(self.assessment, stop=lambda: self.stopped)
+        except RankingStopped:
+            return  # the patient changed: a newer ranking follows
+        except Exception as exc:  # noqa: BLE001 - told in the summary, never lost, never a crash
+            traceback.print_exc()
+            self._emit(self.signals.failed, f"{type(exc).__name__}: {exc}")
+            return
+        self._emit(self.signals.done, items)
+
+    def _emit(self, signal, payload) -> None:
         try:
-            self.signals.done.emit(self.generation, items)
+            signal.emit(self.generation, payload)
         except RuntimeError:
             pass  # the panel was closed meanwhile
 
 
-def summary_html(glance: Glance, pending: bool) -> str:
+def summary_html(glance: Glance, pending: bool, failure: str = "") -> str:
     """The sentences as rich text; the next-data labels are links to their fields."""
     from hccdecide.engine.plain_summary import NEXT_DATA_LEAD, NO_NEXT_DATA, next_data_parts
 
     parts = [f"<p style='margin:2px 0'>{escape(s)}</p>" for s in glance.sentences[:-1]]
-    if pending:
+    if failure:
+        last = f"<span style='color:#b91c1c'>{escape(RANKING_FAILED)} ({escape(failure)}).</span>"
+    elif pending:
         last = "Ranking the data that would settle uncertain items…"
     elif not glance.next_data:
         last = escape(NO_NEXT_DATA)
@@ -87,11 +111,13 @@ class SummaryPanel(QFrame):
         self.bands: dict = {}
         self.glance: Glance | None = None
         self._items = None  # next data of the current assessment, None while ranking
+        self._failure = ""  # why the current ranking failed
         self._generation = 0
         self._jobs: set[_NextDataJob] = set()
         # its own single thread: the ranking never queues the uncertainty bands behind it
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._ranking_after_paint = AfterPaint(self._start_ranking, self)
         self.text = QLabel()
         self.text.setObjectName("summaryText")
         self.text.setWordWrap(True)
@@ -119,14 +145,24 @@ class SummaryPanel(QFrame):
         layout.addWidget(scroll)
 
     def show_assessment(self, a: Assessment, bands: dict | None = None) -> None:
-        self.assessment, self.bands, self._items = a, bands or {}, None
+        self.stop_ranking()
+        self.assessment, self.bands, self._items, self._failure = a, bands or {}, None, ""
         self._generation += 1
         self._render()
-        job = _NextDataJob(self._generation, a)
+        self._ranking_after_paint.request()
+
+    def _start_ranking(self) -> None:
+        job = _NextDataJob(self._generation, self.assessment)
         job.signals.done.connect(self._next_data_ready)
+        job.signals.failed.connect(self._ranking_failed)
         self._jobs.add(job)
-        self._pool.clear()  # a ranking not yet started is for an older patient
         self._pool.start(job)
+
+    def stop_ranking(self) -> None:
+        """The patient is changing: a ranking still running or queued is for an older patient."""
+        self._pool.clear()
+        for job in self._jobs:
+            job.stop()
 
     def show_bands(self, bands: dict) -> None:
         self.bands = bands or {}
@@ -143,17 +179,34 @@ class SummaryPanel(QFrame):
         self._render()
         self.glance_changed.emit(self.glance)
 
+    def _ranking_failed(self, generation: int, message: str) -> None:
+        self._jobs = {j for j in self._jobs if j.generation > generation}
+        if generation != self._generation:
+            return
+        self._items, self._failure = (), message
+        self._render()
+        self.glance_changed.emit(self.glance)
+
     def _render(self) -> None:
         from hccdecide.engine.plain_summary import at_a_glance
 
         self.glance = at_a_glance(self.assessment, self.bands, self._items or ())
-        self.text.setText(summary_html(self.glance, self._items is None))
+        self.text.setText(summary_html(self.glance, self._items is None, self._failure))
 
     def _link(self, href: str) -> None:
         if href.startswith(LINK_PREFIX):
             self.field_requested.emit(href[len(LINK_PREFIX):])
 
     def wait_for_ranking(self, msecs: int = 5000) -> bool:
+        """Start the ranking if it waits for a paint, and wait for it."""
+        self._ranking_after_paint.run_now()
+        return self._pool.waitForDone(msecs)
+
+    def shut_down(self, msecs: int = 3000) -> bool:
+        """The window closes: start nothing more, stop the ranking and wait for its thread to end,
+        so that no worker runs Python while the interpreter shuts down."""
+        self._ranking_after_paint.cancel()
+        self.stop_ranking()
         return self._pool.waitForDone(msecs)
 
     @property

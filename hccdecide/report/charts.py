@@ -22,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
+from matplotlib.transforms import offset_copy
 
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
 from hccdecide.engine.uncertainty import Band
@@ -32,6 +33,7 @@ FONT = 7.5
 HR_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 NOT_APPLIED = "#c4c8cf"  # reported, not applied (CI includes 1)
 LABEL_CHARS = 22  # forest-plot labels wrap at this width, on at most two lines
+LEGEND_DROP_FONTS = 3.4  # a legend below the axes starts this many font sizes under it (tick labels, title)
 
 
 def _months_ticks(horizon: float) -> np.ndarray:
@@ -91,13 +93,15 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     ax.set_ylabel(f"{endpoint} (%)", fontsize=FONT)
     stage = "after response" if curve.stage == AFTER_RESPONSE else "before treatment"
     flag = " · applicability uncertain" if curve.status == "uncertain" else ""
-    ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}{flag}", fontsize=FONT + 1)
+    ax.set_title(f"{curve.study.short_name} · {endpoint} · {stage}{flag}", fontsize=FONT + 1, wrap=True)
     ax.tick_params(labelsize=FONT)
     ax.grid(axis="y", color=GRID, lw=0.5)
     ax.set_axisbelow(True)  # grid under the band and curves (and :func:`refresh_survival` can redraw them alone)
     # below the axes, never over the band or the curve
-    ax.legend(fontsize=FONT - 1, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False,
-              handlelength=1.6, columnspacing=1.0, borderaxespad=0)
+    # (placed in points below the axis, clear of its tick labels and axis title at any height of the
+    # axes: a fraction of the axes overlapped the axis title on a short chart)
+    ax.legend(fontsize=FONT - 1, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, frameon=False,
+              bbox_transform=_below_axis(ax), handlelength=1.6, columnspacing=1.0, borderaxespad=0)
     return ax
 
 
@@ -205,16 +209,22 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
     ax.set_yticklabels([_short(s.factor.label) for s in states])
     ax.set_ylim(-0.7, len(states) - 0.3)
     ax.tick_params(labelsize=FONT)
-    ax.set_xlabel("Hazard ratio (95% CI, log scale)", fontsize=FONT)
-    ax.set_title(f"Hazard ratios · {curve.model.endpoint} model", fontsize=FONT + 1)
+    ax.set_xlabel("HR (95% CI, log scale)", fontsize=FONT)  # short: the pane beside the curve is narrow
+    ax.set_title(f"Hazard ratios · {curve.model.endpoint} model", fontsize=FONT + 1, wrap=True)
     handles = [Line2D([], [], ls="", marker="s", color=ADVERSE, mfc=ADVERSE, label="present"),
                Line2D([], [], ls="", marker="s", color="#374151", mfc="white", label="absent"),
                Line2D([], [], ls="", marker="s", color=UNKNOWN_C, mfc=UNKNOWN_C, label="unknown"),
                Line2D([], [], ls="", marker="s", color=NOT_APPLIED, mfc="white", label="not applied")]
     # anchored at the right edge so that it extends left, under the factor labels
-    ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", bbox_to_anchor=(1.0, -0.16),
-              ncol=2, frameon=False, handletextpad=0.1, columnspacing=0.7, borderaxespad=0)
+    ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", bbox_to_anchor=(1.0, 0),
+              bbox_transform=_below_axis(ax), ncol=2, frameon=False, handletextpad=0.1, columnspacing=0.7,
+              borderaxespad=0)
     return ax
+
+
+def _below_axis(ax: Axes):
+    """Axes coordinates moved down by the height of the tick labels and the axis title (in points)."""
+    return offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_DROP_FONTS * FONT, units="points")
 
 
 def render_png(draw: Callable[[Figure], None], width_in: float, height_in: float, dpi: int = 150,

@@ -118,3 +118,19 @@ def test_numeric_values_straddle_each_threshold(library):
     # RTOG 1112 requires a sum of diameters of 20 cm or less: both sides are tried
     assert any(v <= 20 for v in values) and any(v > 20 for v in values)
     assert min(values) == FIELD_BY_KEY["sum_diameter_cm"].low and max(values) == FIELD_BY_KEY["sum_diameter_cm"].high
+
+
+def test_a_ranking_asked_to_stop_stops(library, make_patient):
+    from hccdecide.engine.assessment import assess, bands_for
+    from hccdecide.engine.next_data import RankingStopped, next_data
+
+    a = assess(make_patient(ecog=1), library)
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # the patient changes while the fourth value is being tried
+    with pytest.raises(RankingStopped):
+        next_data(a, stop=stop)
+    assert len(asked) == 4
+    assert bands_for(a.curves, stop=lambda: True) is None

@@ -59,8 +59,8 @@ def test_bands_arrive_and_the_busy_indicator_hides(qtbot, window, example_patien
 def test_the_busy_indicator_shows_when_the_bands_take_a_while(qtbot, window):
     # The case's own bands, still on their way from the worker, would hide the bar when they land:
     # let them land first, so only the job started below is pending.
-    assert window.controller.wait_for_workers(20000)
-    qtbot.wait(50)
+    assert window.controller.wait_for_workers(20000)  # (they start after the first paint: this starts them)
+    qtbot.waitUntil(lambda: bool(window.controller.bands))
     window.tabs.setCurrentWidget(window.risk)
     window.risk.bands_started()  # no bands_ready follows: a slow worker
     assert not window.risk.busy.isVisibleTo(window)  # no flash for bands that arrive at once
@@ -121,7 +121,7 @@ def test_after_response_estimate_is_shown_beside_the_baseline_one(qtbot, window,
     titles = [box.itemText(i) for i in range(box.count())]
     after = next(i for i, t in enumerate(titles) if "PFS" in t and "after response" in t)
     box.setCurrentIndex(after)
-    text = window.risk.prediction.text()
+    text = window.risk.details.text()  # how the estimate was made: below the chart
     assert "Same model before treatment" in text
     a = window.controller.assessment
     c = a.curves[box.currentData()]

@@ -1,9 +1,11 @@
 """Layout seen in screenshots at 1366×768 and 1280×720 (real style sheet): the training answers wrap
 instead of scrolling sideways, the risk model box ignores a stray wheel turn, the regimen list shows
-more than a handful of rows, and the summary above the tabs can be shut to give them its height."""
+more than a handful of rows, the summary above the tabs can be shut to give them its height, the risk
+curve is seen whole without scrolling, and the evidence browser's list and detail never scroll sideways."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from screen_sizes import LAPTOP, PROJECTOR
@@ -64,3 +66,37 @@ def test_the_summary_can_be_shut_to_give_the_tabs_its_height(qtbot, window_on, s
     split.setSizes([0, sum(split.sizes())])
     QApplication.processEvents()
     assert split.sizes()[0] == 0 and w.tabs.height() > tabs_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_risk_curve_is_seen_whole_without_scrolling(qtbot, window_on, size):
+    w = window_on(size)
+    w.tabs.setCurrentWidget(w.risk)
+    qtbot.waitUntil(lambda: w.risk._charts is not None and w.risk._charts.isVisible())
+    for _ in range(3):  # the tab's first layout takes a few passes
+        QApplication.processEvents()
+    view = w.risk.scroll.viewport()
+    assert w.risk.scroll.verticalScrollBar().value() == 0
+    for canvas in (w.risk._charts.survival, w.risk._charts.forest):
+        top = canvas.mapTo(view, QPoint(0, 0)).y()
+        assert top >= 0 and top + canvas.height() <= view.height(), (canvas.objectName(), top, view.height())
+        assert canvas.height() >= 220
+    # the estimate stays above the curve; how it was made follows below it
+    assert "Predicted median" in w.risk.prediction.text() and "How strata are made" in w.risk.details.text()
+    assert w.risk.details.mapTo(view, QPoint(0, 0)).y() > w.risk._charts.survival.mapTo(view, QPoint(0, 0)).y()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_evidence_browser_never_scrolls_sideways(qtbot, window_on, size):
+    w = window_on(size)
+    browser = w.open_evidence_browser()
+    QApplication.processEvents()
+    assert browser.detail.width() >= 0.4 * browser.width()  # the detail keeps its share at any size
+    assert browser.detail.horizontalScrollBarPolicy() == Qt.ScrollBarAlwaysOff
+    for row in range(browser.proxy.rowCount()):  # every study's record, tables and discrepancy boxes
+        browser.table.selectRow(row)
+        QApplication.processEvents()
+        # text wraps (anywhere in a long word); at most a table's right border and padding is cut
+        assert horizontal_overflow(browser.detail) <= 16, browser.visible_ids()[row]
+    assert horizontal_overflow(browser.table) <= 1  # a pixel of rounding between the two stretched columns
+    browser.close()
