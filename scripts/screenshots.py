@@ -64,7 +64,9 @@ def main() -> int:
     @step
     def risk_view():
         window.tabs.setCurrentWidget(window.risk)
-        window.controller.wait_for_workers(10000)
+        # a fresh cache builds the bootstrap draws first (minutes on a busy machine): wait, so the risk
+        # view and the overview slide show the band rather than "still computing"
+        window.controller.wait_for_workers(600000)
 
     @step
     def risk_shot():

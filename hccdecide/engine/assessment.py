@@ -91,7 +91,7 @@ def assess(patient: Patient, library: Library | None = None, apply_all: bool = F
     library = library or default_library()
     derived = derive(patient)
     matches = tuple(sorted((match_study(s, derived) for s in library.studies), key=match_rank))
-    regimens = group_regimens(matches, library.regimens)
+    regimens = group_regimens(matches, library.regimens, derived.facts)
     curves = _curves(matches, derived, _has_post_treatment_data(patient), apply_all)
     models = tuple(rm for m in matches for rm in reported_models(m.study, derived.facts))
     subgroups = tuple(rs for m in matches for rs in reported_subgroups(m.study, derived.facts))

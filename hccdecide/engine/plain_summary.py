@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.levels import LEVEL_LABEL
-from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, UNCERTAIN
+from hccdecide.engine.levels import DESIGN_LABEL, evidence_level
+from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
 from hccdecide.engine.next_data import SHOWN_IN_SUMMARY, NextData, next_data
 from hccdecide.engine.prognosis import BASELINE, CurveEstimate
-from hccdecide.engine.regimens import OutcomeRow, RegimenResult
+from hccdecide.engine.regimens import (INDICATION_ABSENT, INDICATION_MET, INDICATION_NOT_ENTERED, Figure,
+                                       OutcomeRow, RegimenResult, settleable)
 from hccdecide.engine.uncertainty import Band
+from hccdecide.variables import DOMAIN_LABEL, SETTING, VARIABLES
 
 SHOWN_REGIMENS = 3
 # Key outcome of a regimen: the first of these rows that has a figure.
@@ -60,12 +62,60 @@ def fit_sentence(a: Assessment) -> str:
 
 
 def key_outcome(r: RegimenResult) -> OutcomeRow | None:
-    """The headline figure, read only from studies with the regimen's own status (a row held up by
+    """The headline row, read only from studies with the regimen's own status (a row held up by
     trials the patient does not fit is no expectation for this patient)."""
+    rows = _key_rows(r)
+    return rows[0] if rows else None
+
+
+def _key_rows(r: RegimenResult) -> list[OutcomeRow]:
+    """The regimen's outcome rows in headline order: the first row of a kind is the whole cohort, all
+    sites; the regimen's own key endpoint first (pain response for palliative RT), then kinds in
+    KEY_OUTCOMES order, then the rest in display order."""
     rows: dict = {}
-    for row in r.fitting_outcomes():  # the first row of a kind is the whole cohort, all sites
+    for row in r.fitting_outcomes():
         rows.setdefault((row.endpoint, row.measure, row.at_months), row)
-    return next((rows[k] for k in KEY_OUTCOMES if k in rows), next(iter(rows.values()), None))
+    ordered = [rows[k] for k in KEY_OUTCOMES if k in rows] + [v for k, v in rows.items() if k not in KEY_OUTCOMES]
+    return sorted(ordered, key=lambda row: row.endpoint != r.info.key_endpoint)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the summary says of one regimen: the study whose level it quotes, and one key figure with
+    the study it comes from (the same study when that study reports one)."""
+
+    lead: StudyMatch
+    row: OutcomeRow | None = None
+    figure: Figure | None = None
+
+    @property
+    def level(self) -> int:
+        return evidence_level(self.lead.study)
+
+    @property
+    def figure_from_lead(self) -> bool:
+        return self.figure is not None and self.figure.study.id == self.lead.study.id
+
+
+def headline(r: RegimenResult) -> Headline:
+    """The lead study (the one the regimen ranks by) and its own key figure; only when it reports none,
+    the key figure of the next study with the regimen's status, named as such. A level is never paired
+    with another study's figure without saying so."""
+    rows = _key_rows(r)
+    lead = r.lead
+    for m in (lead, *(m for m in r.status_studies if m is not lead)):
+        for row in rows:
+            figure = next((f for f in row.range_figures if f.study.id == m.study.id), None)
+            if figure is not None:
+                return Headline(lead, row, figure)
+    return Headline(lead)
+
+
+def figure_text(row: OutcomeRow, figure: Figure) -> str:
+    estimate = figure.outcome.estimate
+    if not estimate.reached or estimate.value is None:
+        return "not reached"
+    return f"{estimate.value:g}" + ("%" if row.unit == "%" else f" {row.unit}")
 
 
 def span_text(row: OutcomeRow) -> str:
@@ -74,36 +124,117 @@ def span_text(row: OutcomeRow) -> str:
     return span + ("%" if row.unit == "%" else f" {row.unit}")
 
 
+def offered(r: RegimenResult) -> bool:
+    """Whether the summary may name the regimen: the patient fits or may fit it, it has published
+    results, and, when it is built for a finding (pain, transplant listing ...), the finding is entered
+    as present: a regimen for an indication the patient is not known to have is not offered."""
+    return (r.status != INELIGIBLE and any(not m.study.is_protocol for m in r.matches)
+            and r.indication not in (INDICATION_NOT_ENTERED, INDICATION_ABSENT))
+
+
 def shown_regimens(a: Assessment) -> tuple[RegimenResult, ...]:
-    """The best-supported regimens the patient fits, else those the patient may fit."""
-    for status in (ELIGIBLE, UNCERTAIN):
-        chosen = [r for r in a.regimens if r.status == status and any(not m.study.is_protocol for m in r.matches)]
-        if chosen:
-            return tuple(chosen[:SHOWN_REGIMENS])
-    return ()
+    """The first regimens of the ranked list the summary may name: those the patient fits, else those
+    the patient may fit. A regimen built for a finding the patient has is never displaced by generic
+    ones: when no fitting regimen is built for it, the last place goes to the best such uncertain one."""
+    chosen = [r for r in a.regimens if offered(r)]
+    eligible = [r for r in chosen if r.status == ELIGIBLE]
+    uncertain = [r for r in chosen if r.status == UNCERTAIN]
+    if not eligible:
+        return tuple(uncertain[:SHOWN_REGIMENS])
+    matched = [r for r in uncertain if r.indication == INDICATION_MET]
+    if not matched or any(r.indication == INDICATION_MET for r in eligible):
+        return tuple(eligible[:SHOWN_REGIMENS])
+    keep = min(len(eligible), SHOWN_REGIMENS - 1)
+    return tuple(eligible[:keep] + matched[:SHOWN_REGIMENS - keep])
+
+
+def why_text(r: RegimenResult) -> str:
+    """For an uncertain regimen, what its lead study waits for: data the clinician can enter, or a
+    criterion the source does not report (which no entry can settle)."""
+    if r.status != UNCERTAIN:
+        return ""
+    lead = r.lead
+    name = lead.study.short_name
+    if settleable(lead):
+        fields = [VARIABLES[v].label for v in lead.missing]
+        more = f" and {len(fields) - 2} more" if len(fields) > 2 else ""
+        return f"; entering {', '.join(fields[:2])}{more} would settle the fit to {name}"
+    if NO_CHECKABLE_CRITERIA in lead.warnings:
+        return f"; {name} gives no criterion that can be checked, so no entry can settle the fit"
+    missing = [_domain_words(lead, d) for d in lead.unreported_domains]
+    # a gate no study of the regimen admits has its own sentence after this one: not said twice
+    said = {g.key for g in r.unadmitted_gates}
+    missing += [f"admitting {g.label}" for g in lead.unadmitted_gates if g.key not in said]
+    if not missing:
+        return "; no study of it admits a patient like this, so no entry can settle the fit"
+    listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return f"; {name} reports no criterion on {listed}, so no entry can settle the fit"
+
+
+def _domain_words(m: StudyMatch, domain: str) -> str:
+    """A domain as the summary names it: a setting the source does bound, but not by the line of
+    therapy, is the line of therapy that is missing (see matching: a review's major criteria)."""
+    cover = m.study.core_domains.get(domain)
+    if domain == SETTING and cover is not None and cover.criteria:
+        return "line of therapy"
+    return DOMAIN_LABEL[domain]
+
+
+def indication_text(r: RegimenResult) -> str:
+    return f"; built for {r.info.indication_label}, as entered" if r.indication == INDICATION_MET else ""
+
+
+def study_level_text(study) -> str:
+    return f"{study.short_name} — Level {evidence_level(study)}, {DESIGN_LABEL[study.design]} —"
+
+
+def evidence_text(r: RegimenResult, h: Headline) -> str:
+    """The lead study with its level, and the key figure with the study it comes from."""
+    lead = study_level_text(h.lead.study)
+    if h.figure is None:
+        return f"{lead.rstrip(' —')}; no outcome figure comes from a study the patient {_fits_word(r.status)}"
+    what = f"{h.row.label[0].lower() + h.row.label[1:]}: {figure_text(h.row, h.figure)}"
+    if h.figure_from_lead:
+        return f"{lead} reports {what}"
+    return f"{lead} reports no outcome figure; {study_level_text(h.figure.study)} reports {what}"
+
+
+def trials_text(r: RegimenResult) -> str:
+    """Open protocols of the regimen the patient fits or may fit (no results, so never the level)."""
+    trials = [m for m in r.open_trials if m.status != INELIGIBLE]
+    if not trials:
+        return ""
+    return "; open trial, no results yet: " + ", ".join(f"{m.study.short_name} ({m.status})" for m in trials)
 
 
 def regimen_sentence(r: RegimenResult) -> str:
-    level = LEVEL_LABEL[r.best_level].replace(" · ", ", ")
-    row = key_outcome(r)
-    reported = (f"; the evidence reports {row.label[0].lower() + row.label[1:]}: {span_text(row)}"
-                if row else f"; no outcome figure comes from a study the patient {_fits_word(r.status)}")
+    h = headline(r)
     # a gate no study of the regimen admits travels with the regimen into the summary, which is read alone
     gates = "".join(f" {g}" for g in r.gate_messages)
-    return f"{r.info.name} ({r.status}; {level}){reported}.{gates}"
+    return (f"{r.info.name} ({r.status}{indication_text(r)}): {evidence_text(r, h)}{why_text(r)}"
+            f"{trials_text(r)}.{gates}")
 
 
 def _fits_word(status: str) -> str:
     return "fits" if status == ELIGIBLE else "may fit"
 
 
+FITS_HEAD = "Strategies the patient fits (those built for an entered finding first):"
+MAY_FIT_HEAD = ("No strategy is fitted with certainty; strategies the patient may fit (those built for an "
+                "entered finding first, then those whose fit entered data can settle):")
+ALSO_HEAD = "Built for an entered finding, the patient may also fit:"
+
+
 def regimens_sentences(a: Assessment) -> list[str]:
     chosen = shown_regimens(a)
     if not chosen:
-        return ["No strategy with published results fits this patient, even with missing data filled in."]
-    head = "Best-supported strategies the patient fits:" if chosen[0].status == ELIGIBLE else \
-        "No strategy is fitted with certainty; best-supported strategies the patient may fit:"
-    return [head] + [regimen_sentence(r) for r in chosen]
+        return ["No strategy with published results is offered here: none fits this patient, or those "
+                "that may fit are built for a finding not entered as present."]
+    if chosen[0].status != ELIGIBLE:
+        return [MAY_FIT_HEAD] + [regimen_sentence(r) for r in chosen]
+    out = [FITS_HEAD] + [regimen_sentence(r) for r in chosen if r.status == ELIGIBLE]
+    also = [regimen_sentence(r) for r in chosen if r.status != ELIGIBLE]
+    return out + ([ALSO_HEAD] + also if also else [])
 
 
 def risk_curve(a: Assessment) -> CurveEstimate | None:

@@ -1,7 +1,14 @@
 """Regimens: the studies that support each, ranked, with expected-outcome ranges and randomised benefits.
 
-Ranking: eligible before uncertain before ineligible; then the regimen's evidence level (the best level
-among the studies that give it its status); then sample size. Outcome figures are listed per study with
+Ranking (one order for the results list, the summary, the slides, the PDF and the JSON): eligible before
+uncertain before ineligible; regimens with published results before open protocols; then a regimen
+built for a finding the patient has (its indication: nodal disease, oligoprogression, pain ...) before
+a generic one, and a regimen whose indication is not entered last; then the regimen's lead study (see
+``RegimenResult.lead``): an uncertain fit that entered data can still settle before one the source
+leaves uncheckable, then an HCC study with figures before a qualitative record or a study not limited
+to HCC, then that study's evidence level; then sample size. The level that ranks a regimen
+is always the level of the study that gives it its place, never one borrowed from a study it does not
+rank by. Outcome figures are listed per study with
 their source location; the range is only a summary of those figures (min–max), never a pooled estimate,
 and it spans only the studies with the patient's best status (eligible, else uncertain, else
 ineligible); the others stay listed. A row holds one endpoint, one measure and landmark, one time
@@ -15,16 +22,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from hccdecide.figure_words import counted
 from hccdecide.engine.levels import evidence_level
-from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch,
-                                       description_text)
+from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, MISSING_DATA, NO_CHECKABLE_CRITERIA, NOT_MET,
+                                       UNCERTAIN, StudyMatch, description_text, evaluate_rule)
 from hccdecide.evidence.library import RegimenInfo
 from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
 
 STATUS_RANK = {ELIGIBLE: 0, UNCERTAIN: 1, INELIGIBLE: 2}
+# The patient and the regimen's indication: has it, generic regimen, not entered, does not have it.
+INDICATION_MET, NO_INDICATION, INDICATION_NOT_ENTERED, INDICATION_ABSENT = "met", "none", "not_entered", "absent"
+INDICATION_RANK = {INDICATION_MET: 0, NO_INDICATION: 1, INDICATION_NOT_ENTERED: 2, INDICATION_ABSENT: 2}
 # Endpoints whose figures do not depend on a time origin (a proportion of patients or lesions).
 NO_TIME_ORIGIN = frozenset({"ORR", "DCR", "CR", "PCR", "PCR_MPR", "PAIN_RESPONSE", "TOX_G3PLUS",
                             "VASCULAR_RESPONSE", "VASCULAR_DCR"})
@@ -175,6 +185,7 @@ class RegimenResult:
     matches: tuple[StudyMatch, ...]  # ranked
     outcomes: tuple[OutcomeRow, ...]
     benefits: tuple[Benefit, ...]
+    indication: str = NO_INDICATION  # whether the patient has the finding the regimen is built for
 
     @property
     def status(self) -> str:
@@ -220,11 +231,30 @@ class RegimenResult:
         return min(evidence_level(m.study) for m in with_figures)
 
     @property
+    def lead(self) -> StudyMatch:
+        """The study that heads the regimen and gives the level it ranks by: among those that give it its
+        status (an HCC study with figures before a qualitative record or a study not limited to HCC),
+        one whose fit entered data can still settle before one the source leaves uncheckable, then the
+        best level, then the largest."""
+        return min(self.status_studies, key=lambda m: (m.study.qualitative or m.study.indirect, not settleable(m),
+                                                       evidence_level(m.study), -(m.study.n or 0), m.study.id))
+
+    @property
+    def can_be_settled(self) -> bool:
+        """Uncertain, and a study giving that status is uncertain only for data the clinician can enter."""
+        return settleable(self.lead)
+
+    @property
     def gate_messages(self) -> tuple[str, ...]:
         """Plain words for each clinical gate (Child–Pugh C, ECOG 3-4, BCLC D) that no study of this
         regimen admits: none reports treating patients like this one."""
+        return tuple(self._gate_message(g) for g in self.unadmitted_gates)
+
+    @property
+    def unadmitted_gates(self) -> tuple:
+        """The clinical gates (Child–Pugh C, ECOG 3-4, BCLC D) that no study of this regimen admits."""
         gates = {g.key: g for m in self.matches for g in m.unadmitted_gates}
-        return tuple(self._gate_message(g) for key, g in gates.items()
+        return tuple(g for key, g in gates.items()
                      if all(any(x.key == key for x in m.unadmitted_gates) for m in self.matches))
 
     def _gate_message(self, gate) -> str:
@@ -242,6 +272,20 @@ class RegimenResult:
     @property
     def total_n(self) -> int:
         return sum(m.study.n or 0 for m in self.matches if not m.study.is_protocol)
+
+
+def settleable(m: StudyMatch) -> bool:
+    """An uncertain study whose fit entering the missing data would settle: the source reports a
+    criterion for every domain (and admits every open gate), only the patient's values are missing."""
+    kinds = m.uncertain_kinds
+    return bool(kinds) and all(k["kind"] == MISSING_DATA for k in kinds)
+
+
+def indication_state(info: RegimenInfo, facts: Mapping[str, Any] | None) -> str:
+    if info.indication is None or facts is None:
+        return NO_INDICATION
+    verdict = evaluate_rule(info.indication, facts).status
+    return INDICATION_MET if verdict == MET else INDICATION_ABSENT if verdict == NOT_MET else INDICATION_NOT_ENTERED
 
 
 def match_rank(m: StudyMatch) -> tuple:
@@ -301,7 +345,9 @@ def benefits(key: str, matches: Iterable[StudyMatch]) -> tuple[Benefit, ...]:
     return tuple(out)
 
 
-def group_regimens(matches: Iterable[StudyMatch], regimens: Mapping[str, RegimenInfo]) -> tuple[RegimenResult, ...]:
+def group_regimens(matches: Iterable[StudyMatch], regimens: Mapping[str, RegimenInfo],
+                   facts: Mapping[str, Any] | None = None) -> tuple[RegimenResult, ...]:
+    """The regimens of ``matches``, ranked; ``facts`` (the patient's) decide each regimen's indication."""
     by_key: dict[str, list[StudyMatch]] = {}
     for m in matches:
         for key in m.study.regimen_keys:
@@ -309,10 +355,15 @@ def group_regimens(matches: Iterable[StudyMatch], regimens: Mapping[str, Regimen
     results = []
     for key, ms in by_key.items():
         ranked = tuple(sorted(ms, key=match_rank))
-        results.append(RegimenResult(regimens[key], ranked, outcome_rows(key, ranked), benefits(key, ranked)))
+        results.append(RegimenResult(regimens[key], ranked, outcome_rows(key, ranked), benefits(key, ranked),
+                                     indication_state(regimens[key], facts)))
     return tuple(sorted(results, key=regimen_rank))
 
 
 def regimen_rank(r: RegimenResult) -> tuple:
+    """The one regimen order (see the module text): status, results, indication, then the lead study's
+    settleability, whether it is an HCC study with figures, and its level, then size."""
     has_results = 0 if any(not m.study.is_protocol for m in r.matches) else 1
-    return (STATUS_RANK[r.status], has_results, r.best_level, -r.total_n, r.info.order)
+    lead = r.lead
+    return (STATUS_RANK[r.status], has_results, INDICATION_RANK[r.indication], not settleable(lead),
+            lead.study.qualitative or lead.study.indirect, evidence_level(lead.study), -r.total_n, r.info.order)

@@ -22,7 +22,7 @@ from hccdecide.engine.icon_array import glance_icons, icon_array_json
 from hccdecide.engine.next_data import next_data_json
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.prognosis import CurveEstimate
-from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult
+from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult, settleable
 from hccdecide.engine.reported import ANALYSIS_LABEL, ReportedModel, ReportedSubgroup
 from hccdecide.engine.uncertainty import Band
 from hccdecide.evidence.schema import Estimate, Factor
@@ -122,6 +122,10 @@ def regimen_json(r: RegimenResult) -> dict[str, Any]:
     return {
         "key": r.info.key, "name": r.info.name, "summary": r.info.summary, "status": r.status,
         "best_evidence_level": r.best_level, "gate_messages": list(r.gate_messages),
+        "indication": ({"label": r.info.indication_label, "state": r.indication}
+                       if r.info.indication is not None else None),
+        "lead_study": {"id": r.lead.study.id, "evidence_level": evidence_level(r.lead.study),
+                       "fit_settleable": settleable(r.lead)},
         "studies": [{"id": m.study.id, "status": m.status, "evidence_level": evidence_level(m.study),
                      "n": m.study.n, "protocol": m.study.is_protocol} for m in r.matches],
         "outcomes": [outcome_row_json(row) for row in r.outcomes],

@@ -13,12 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from hccdecide.errors import EvidenceError
 from hccdecide.evidence.crosscheck import check_study
-from hccdecide.evidence.schema import Study
+from hccdecide.evidence.schema import AnyOf, Condition, Rule, Study
 from hccdecide.paths import evidence_dir, reference_file
+from hccdecide.variables import VARIABLES
 from hccdecide.yaml_data import read_table, read_yaml
 
 EXTRA_EVIDENCE_ENV = "HCCDECIDE_EXTRA_EVIDENCE"
@@ -44,6 +45,10 @@ class RegimenInfo:
     name: str
     summary: str
     order: int
+    # the finding the regimen is built for (nodal disease, oligoprogression, pain ...); None: generic
+    indication: Rule | None = None
+    indication_label: str = ""
+    key_endpoint: str = ""  # the endpoint the summary quotes first (pain response for palliative RT)
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,39 @@ def load_regimens() -> dict[str, RegimenInfo]:
     for i, (key, v) in enumerate(read_table(path, "regimens").items()):
         if not (isinstance(v, dict) and isinstance(v.get("name"), str) and isinstance(v.get("summary"), str)):
             raise EvidenceError(path.name, f"regimens.{key}", "needs a text name and a text summary")
-        out[str(key)] = RegimenInfo(str(key), v["name"], v["summary"], i)
+        label, rule = _indication(path.name, str(key), v.get("indication"))
+        endpoint = v.get("key_endpoint", "")
+        if not isinstance(endpoint, str):
+            raise EvidenceError(path.name, f"regimens.{key}.key_endpoint", "needs an endpoint name")
+        out[str(key)] = RegimenInfo(str(key), v["name"], v["summary"], i, rule, label, endpoint)
     return out
+
+
+_RULE = TypeAdapter(Rule)
+
+
+def _indication(file: str, key: str, raw: object) -> tuple[str, Rule | None]:
+    """A regimen's indication: a label and a rule on the case, its variables from the vocabulary."""
+    if raw is None:
+        return "", None
+    where = f"regimens.{key}.indication"
+    if not (isinstance(raw, dict) and isinstance(raw.get("label"), str) and raw.get("rule") is not None):
+        raise EvidenceError(file, where, "needs a text label and a rule")
+    try:
+        rule = _RULE.validate_python(raw["rule"])
+    except ValidationError as exc:
+        raise EvidenceError(file, where, f"rule is not valid: {exc.errors()[0]['msg']}") from None
+    unknown = sorted(v for v in rule_variables(rule) if v not in VARIABLES)
+    if unknown:
+        raise EvidenceError(file, where, f"names variables not in the vocabulary: {', '.join(unknown)}")
+    return raw["label"], rule
+
+
+def rule_variables(rule: Rule) -> set[str]:
+    if isinstance(rule, Condition):
+        return {rule.var}
+    parts = rule.any_of if isinstance(rule, AnyOf) else rule.all_of
+    return set().union(*(rule_variables(p) for p in parts))
 
 
 def study_files(folder: Path) -> list[Path]:

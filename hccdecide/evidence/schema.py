@@ -418,6 +418,9 @@ class Study(Strict):
     # a study the source discusses without any figure: kept so every discussed study is listed, with
     # its population only as described (never a full set of core domains, so never "eligible")
     qualitative: bool = False
+    # a study not limited to HCC (e.g. mixed solid tumours): indirect evidence for an HCC patient, so it
+    # never heads a regimen (level or key figure) while an HCC study gives the regimen the same status
+    indirect: bool = False
     design: Design
     phase: Optional[str] = None
     n: Optional[int] = None  # analysed; planned for a protocol

@@ -6,7 +6,7 @@ Pages carry no identifiers: the title page is built from derived values and a fe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from hccdecide.figure_words import ci_text
@@ -112,10 +112,27 @@ def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageC
         risk = t.para(f"Risk stratum {_bracketed(f'{curve.study.short_name} {curve.model.endpoint} model')}: "
                       f"<b>{stratum}</b> — " + _factor_text(curve))
     sentences = "".join(t.para(escape(x)) for x in glance.sentences[:2])
-    icons = glance_icons(a, glance, bands)[:MAX_OVERVIEW_ICONS]
+    icons = _band_pending(glance_icons(a, glance, bands)[:MAX_OVERVIEW_ICONS], a, curve, bands)
     html = (t.h1("Overview (anonymised)") + sentences + t.para(f"Regimens: {overview}")
             + t.para(f"Fitting: <b>{names}</b>") + risk + _icon_sentences(icons, t))
     return PageContent("overview", html, icons=icons)
+
+
+BAND_PENDING = "95% band still computing"
+
+
+def _band_pending(icons: tuple[IconArray, ...], a: Assessment, curve: CurveEstimate | None,
+                  bands: dict[int, Band]) -> tuple[IconArray, ...]:
+    """The individual array drawn before its band has come from the worker says so, rather than
+    reading as an estimate without uncertainty (the slide is rebuilt when the band arrives)."""
+    if curve is None or not curve.shown or not icons or bands.get(a.curves.index(curve)) is not None:
+        return icons
+    first = icons[0]
+    if not first.title.startswith(f"{curve.study.short_name}: individual estimate"):
+        return icons
+    pending = replace(first, title=f"{first.title} · {BAND_PENDING}",
+                      sentence=f"{first.sentence.rstrip('.')} ({BAND_PENDING}).")
+    return (pending, *icons[1:])
 
 
 def _icon_sentences(icons: tuple[IconArray, ...], t: Typography) -> str:

@@ -19,9 +19,8 @@ from hccdecide import __version__
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.benefit import absolute_benefit, difference_text
 from hccdecide.engine.icon_array import individual_icons
-from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, TO_CONFIRM, UNCERTAIN
-from hccdecide.engine.plain_summary import Glance, at_a_glance, key_outcome, regimens_sentences, span_text
+from hccdecide.engine.plain_summary import Glance, at_a_glance, figure_text, headline, offered, regimens_sentences
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.engine.uncertainty import Band
 from hccdecide.report.content import report_meta
@@ -69,24 +68,26 @@ def regimen_sentence_set(a: Assessment) -> set[str]:
 
 
 def regimen_table(a: Assessment, limit: int) -> Table | None:
-    chosen = [r for r in a.regimens if r.status != INELIGIBLE
-              and any(not m.study.is_protocol for m in r.matches)][:limit]
+    """The strategies the summary may offer, in the ranked order, each with the level of the study it
+    ranks by and one key figure named with the study it comes from."""
+    chosen = [r for r in a.regimens if offered(r)][:limit]
     if not chosen:
         return None
     rows = []
     for r in chosen:
-        row = key_outcome(r)
-        outcome = f"{row.label}: {span_text(row)}" if row else "no figure reported"
-        rows.append((r.info.name, r.status, LEVEL_LABEL[r.best_level].split(" · ")[0], outcome))
+        h = headline(r)
+        outcome = f"{h.row.label}: {figure_text(h.row, h.figure)} ({h.figure.study.short_name})" if h.figure \
+            else "no figure reported"
+        rows.append((r.info.name, r.status, f"Level {h.level} ({h.lead.study.short_name})", outcome))
     tones = tuple(GOOD if r.status == ELIGIBLE else OPEN for r in chosen)
     return Table(("Strategy", "Fit", "Evidence", "Key outcome as reported"), tuple(rows),
-                 (0.36, 0.12, 0.1, 0.42), tone_column=1, tones=tones)
+                 (0.3, 0.1, 0.2, 0.4), tone_column=1, tones=tones)
 
 
 def benefit_lines(a: Assessment, limit: int) -> list[str]:
     out = []
     for r in a.regimens:
-        if r.status == INELIGIBLE:
+        if not offered(r):
             continue
         for b in r.fitting_benefits:
             ab = absolute_benefit(b)

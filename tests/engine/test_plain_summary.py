@@ -7,7 +7,9 @@ import pytest
 
 from hccdecide.engine.assessment import assess, bands_for
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, UNCERTAIN
-from hccdecide.engine.plain_summary import at_a_glance
+from hccdecide.engine.levels import evidence_level
+from hccdecide.engine.plain_summary import at_a_glance, headline, offered, shown_regimens
+from hccdecide.engine.regimens import INDICATION_MET
 from hccdecide.engine.serialize import assessment_json
 from hccdecide.patient import FIELD_BY_KEY, Patient
 from hccdecide.paths import cases_dir
@@ -49,31 +51,43 @@ def test_counts_match_the_regimen_statuses(glance):
     assert (fits, may, no) == (statuses.count(ELIGIBLE), statuses.count(UNCERTAIN), statuses.count(INELIGIBLE))
 
 
-def test_named_strategies_are_the_best_ranked_that_fit(glance):
+def test_named_strategies_are_the_first_offered_in_the_ranked_list(glance):
+    # the summary names the first regimens of the one ranked list that it may offer (fits or may fit,
+    # with results, indication entered when it has one): those the patient fits, else those the
+    # patient may fit; one built for an entered finding is not displaced by generic ones
     a, _, g = glance
     text = " ".join(g.sentences)
-    with_results = [r for r in a.regimens if any(not m.study.is_protocol for m in r.matches)]
-    eligible = [r for r in with_results if r.status == ELIGIBLE]
-    expected = eligible or [r for r in with_results if r.status == UNCERTAIN]
+    offer = [r for r in a.regimens if offered(r)]
+    eligible = [r for r in offer if r.status == ELIGIBLE]
+    uncertain = [r for r in offer if r.status == UNCERTAIN]
     named = [r for r in a.regimens if f"{r.info.name} (" in text]
-    assert named == expected[:3]
+    assert named == list(shown_regimens(a))
+    if eligible:
+        shown_eligible = [r for r in named if r.status == ELIGIBLE]
+        assert shown_eligible == eligible[:len(shown_eligible)]
+        assert all(r.indication == INDICATION_MET for r in named if r.status == UNCERTAIN)
+    else:
+        assert named == uncertain[:3]
     for r in named:
-        assert f"{r.info.name} ({r.status};" in text
-        assert f"Level {r.best_level}" in text
+        assert f"{r.info.name} ({r.status}" in text
+        assert f"{r.lead.study.short_name} — Level {evidence_level(r.lead.study)}, " in text
     for r in a.regimens:
-        if r.status == INELIGIBLE:
+        if not offered(r):
             assert f"{r.info.name} (" not in text
 
 
-def test_key_outcome_is_a_reported_figure_range(glance):
+def test_key_outcome_is_one_reported_figure_of_a_named_study(glance):
     a, _, g = glance
-    for r in a.regimens:
-        sentence = next((s for s in g.sentences if s.startswith(f"{r.info.name} (")), None)
-        if sentence is None or "no outcome figure" in sentence:
+    for r in shown_regimens(a):
+        sentence = next(s for s in g.sentences if s.startswith(f"{r.info.name} ("))
+        h = headline(r)
+        if h.figure is None:
+            assert "no outcome figure comes from a study the patient" in sentence
             continue
-        numbers = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)(?=%| months|–)", sentence.split("reports")[1])]
-        figures = {f.outcome.estimate.value for row in r.outcomes for f in row.range_figures}
-        assert numbers and set(numbers) <= figures, (sentence, figures)
+        after = sentence.split(f"{h.figure.study.short_name} — Level")[1].split(" reports ")[1]
+        number = float(re.findall(r"(\d+(?:\.\d+)?)(?=%| months)", after)[0])
+        assert number == h.figure.outcome.estimate.value and h.figure in h.row.range_figures
+        assert h.figure.study.short_name in sentence
 
 
 def test_risk_sentence_reads_the_curve_it_names(glance):

@@ -81,7 +81,7 @@ def test_selecting_a_regimen_shows_its_checklist(qtbot, window):
     assert top.childCount() == len(study.criteria) + 1  # and the engine's "a lesion to treat now"
     rows = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
     assert rows["Aged 18 or over"] == "✓ met"
-    assert "Yan 2025" in window.results.detail.title.text() or "nodal" in window.results.detail.title.text()
+    assert window.library.regimens["rt_systemic_nodal"].name in window.results.detail.title.text()
 
 
 def test_an_ineligible_study_row_names_the_failed_criterion(qtbot, window):

@@ -73,3 +73,19 @@ def test_each_risk_slide_carries_its_own_icon_array(presenting, window):
         assert array.count(NOT_ALIVE) == 100 - max(hi, n) and array.count(ALIVE) == min(lo, n)
         assert _drawn(icons) == [[k for _, k in array.counts if k]]
         assert escape(array.sentence) in p.pages[i].html
+
+
+def test_overview_says_the_band_is_still_computing_until_the_worker_delivers_it(qtbot, window):
+    # the bands come from a worker; an overview built before they arrive (a first run building the
+    # bootstrap draws) must not show the individual array as if it had no uncertainty
+    from hccdecide.gui.presentation_pages import BAND_PENDING, Typography, overview_page
+    a = window.controller.assessment
+    pending = overview_page(a, {}, Typography())
+    individual = pending.icons[0]
+    assert individual.title.startswith("Yan 2025: individual estimate")
+    assert BAND_PENDING in individual.title and f"({BAND_PENDING})." in individual.sentence
+    assert individual.count(RANGE) == 0 and escape(individual.sentence) in pending.html
+    window.controller.wait_for_workers(30000)
+    qtbot.waitUntil(lambda: bool(window.controller.bands), timeout=10000)
+    ready = overview_page(a, window.controller.bands, Typography())
+    assert BAND_PENDING not in ready.html and ready.icons[0].count(RANGE) > 0

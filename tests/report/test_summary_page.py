@@ -62,3 +62,19 @@ def test_cli_summary_is_one_page_and_the_full_record_stays(root, tmp_path):
         assert result.returncode == 0, result.stderr
         pages = len(pypdf.PdfReader(out).pages)
         assert (pages == 1) if one_page else (pages > 1)
+
+
+def test_page_one_table_pairs_each_level_with_its_own_study_and_figure():
+    # oligoprogression on first-line therapy, pain not entered: the table follows the ranked list the
+    # summary offers (the oligoprogression regimen first, no pain regimen), the level names the study it
+    # comes from and the figure names its own study
+    from hccdecide.report.summary_page import regimen_table
+    a = assess(Patient.from_file(cases_dir() / "training_oligoprogression.json"))
+    table = regimen_table(a, 5)
+    assert [row[0] for row in table.rows][:3] == [
+        "RT to oligoprogressive lesions, continuing first-line therapy",
+        "SBRT for oligometastatic HCC (± systemic therapy)", "RT + tyrosine-kinase inhibitor"]
+    assert table.rows[0][2:] == ("Level 3 (Hsu 2026)", "Overall survival, 2-year: 84.9% (Hsu 2026)")
+    assert table.rows[2][2:] == ("Level 1 (Dawson 2025 (NRG/RTOG 1112))",
+                                 "Median overall survival: 15.8 months (Dawson 2025 (NRG/RTOG 1112))")
+    assert all("Palliative" not in row[0] for row in table.rows)
