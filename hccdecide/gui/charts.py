@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QBoxLayout, QSizePolicy, QWidget
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.uncertainty import Band
 from hccdecide.gui import zoom
-from hccdecide.report.charts import (forest_shape, plot_forest, plot_survival, refresh_forest, refresh_survival,
-                                     survival_shape)
+from hccdecide.report.charts import (forest_shape, legend_below_axis, plot_forest, plot_survival, refresh_forest,
+                                     refresh_survival, survival_shape)
 
 CHART_MIN_HEIGHT = 240  # px: below ~220 constrained layout squeezes the axes to nothing
 CHART_MIN_WIDTH = 200
@@ -50,6 +50,10 @@ class ChartCanvas(FigureCanvasQTAgg):
             base = self._base_sizes.get(id(text))
             if base is not None:
                 text.set_fontsize(base * scale)
+        for ax in self.figure.axes:  # a legend under the axis moves down with the larger tick labels
+            legend = ax.get_legend()
+            if legend is not None and hasattr(legend, "below_axis_x"):
+                legend_below_axis(legend, legend.below_axis_x, scale)
 
     def make_live(self) -> None:
         """After plotting: the artists inside the axes drawn above the grid and ticks (data, spines,

@@ -100,8 +100,9 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     # below the axes, never over the band or the curve
     # (placed in points below the axis, clear of its tick labels and axis title at any height of the
     # axes: a fraction of the axes overlapped the axis title on a short chart)
-    ax.legend(fontsize=FONT - 1, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, frameon=False,
-              bbox_transform=_below_axis(ax), handlelength=1.6, columnspacing=1.0, borderaxespad=0)
+    legend = ax.legend(fontsize=FONT - 1, loc="upper center", ncol=2, frameon=False, handlelength=1.6,
+                       columnspacing=1.0, borderaxespad=0)
+    legend_below_axis(legend, 0.5)
     return ax
 
 
@@ -216,15 +217,19 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
                Line2D([], [], ls="", marker="s", color=UNKNOWN_C, mfc=UNKNOWN_C, label="unknown"),
                Line2D([], [], ls="", marker="s", color=NOT_APPLIED, mfc="white", label="not applied")]
     # anchored at the right edge so that it extends left, under the factor labels
-    ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", bbox_to_anchor=(1.0, 0),
-              bbox_transform=_below_axis(ax), ncol=2, frameon=False, handletextpad=0.1, columnspacing=0.7,
-              borderaxespad=0)
+    legend = ax.legend(handles=handles, fontsize=FONT - 1, loc="upper right", ncol=2, frameon=False,
+                       handletextpad=0.1, columnspacing=0.7, borderaxespad=0)
+    legend_below_axis(legend, 1.0)
     return ax
 
 
-def _below_axis(ax: Axes):
-    """Axes coordinates moved down by the height of the tick labels and the axis title (in points)."""
-    return offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_DROP_FONTS * FONT, units="points")
+def legend_below_axis(legend, x: float, scale: float = 1.0) -> None:
+    """Anchor ``legend`` at ``x`` (axes fraction) under the axis, below its tick labels and title: a
+    distance in points, scaled with the text (``scale``: the app's zoom), not a fraction of the axes."""
+    legend.below_axis_x = x
+    transform = offset_copy(legend.axes.transAxes, fig=legend.axes.figure, y=-LEGEND_DROP_FONTS * FONT * scale,
+                            units="points")
+    legend.set_bbox_to_anchor((x, 0), transform=transform)
 
 
 def render_png(draw: Callable[[Figure], None], width_in: float, height_in: float, dpi: int = 150,
