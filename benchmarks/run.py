@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# the code beside this script, whichever checkout the interpreter's environment was installed from
+sys.path.insert(0, str(ROOT))
 CASE = ROOT / "resources" / "cases" / "example_nodal_disease.json"
 
 # Both snippets report the first Paint event of the window (a paint pass starts with the window itself,
