@@ -40,6 +40,20 @@ def station_source() -> str:
     return data["source"]
 
 
+def abdominal_nodes(lnm_present: bool | None, stations: tuple[str, ...] | None) -> bool | None:
+    """Whether any node lies in the liver hilum or the abdominal cavity (the table's regional stations,
+    as the source defines them): yes with one such station; no without nodes, or when every listed
+    station is known and none is; unknown when the stations are not given or one is unrecognised."""
+    if lnm_present is False:
+        return False
+    if not stations:
+        return None
+    table = station_table()
+    if any(s in table and table[s].location == "regional" for s in stations):
+        return True
+    return False if all(s in table for s in stations) else None
+
+
 @dataclass(frozen=True)
 class NodalLocation:
     location: str | None  # none / regional / non_regional / None = unknown

@@ -26,7 +26,7 @@ RANDOMISED_DESIGNS = frozenset({Design.RCT_PHASE3, Design.RCT_PHASE2, Design.RAN
 UNSTATED_POOL_LEVEL = 4
 LEVEL_LABEL = {
     1: "Level 1 · randomised phase III or meta-analysis of randomised trials",
-    2: "Level 2 · randomised phase II, pilot or phase not stated",
+    2: "Level 2 · other randomised trial: phase I–II, pilot or phase not stated",
     3: "Level 3 · prospective, non-randomised",
     4: "Level 4 · retrospective",
     5: "Open protocol · no results yet",

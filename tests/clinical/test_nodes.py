@@ -53,3 +53,15 @@ def test_override_wins_and_is_reported():
     assert result.location == "non_regional" and result.overridden
     assert "clinician" in result.reason
     assert nodal_location(None, None, override="regional").location == "regional"
+
+
+@pytest.mark.parametrize("present, stations, expected", [
+    (False, None, False),                           # no nodes
+    (True, None, None),                             # nodes, stations not given
+    (True, ("mediastinal",), False),                # chest only
+    (True, ("cardiophrenic", "celiac"), True),      # one abdominal station
+    (True, ("mediastinal", "unknown_code"), None),  # an unrecognised station might be abdominal
+])
+def test_abdominal_nodes(present, stations, expected):
+    from hccdecide.clinical.nodes import abdominal_nodes
+    assert abdominal_nodes(present, stations) is expected

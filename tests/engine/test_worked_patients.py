@@ -435,3 +435,19 @@ def test_one_flag_per_study_names_each_schedule_once():
     # CCTG HE1 gave a single 8 Gy fraction: both differ, said in one flag, in the singular
     (flag,) = match_study_of("cctg_he1_palliative", dict(rt_dose_gy=60, rt_fractions=30)).dose_flags
     assert "BED10 above the study's 14.4 Gy and 30 fractions where the study gave 1 fraction." in flag
+
+
+@pytest.mark.parametrize("stations, expected", [
+    (["mediastinal"], "not_met"),                    # a chest node only: not the abdominal nodes Wang 2023 treated
+    (["hepatic_hilum"], "met"),
+    (["mediastinal", "para_aortic"], "met"),         # one abdominal station is enough
+    (None, "unknown"),                               # nodes present, stations not given
+])
+def test_wang_2023_treated_abdominal_nodes_only(stations, expected):
+    # Wang 2023 (cited in Yan 2025, Discussion): 148 patients with abdominal lymph-node metastases
+    values = dict(lnm_present=True, **({"lnm_stations": stations} if stations else {}))
+    m = match_study_of("wang2023_sbrt_abdominal_lnm", values)
+    (result,) = [r for r in m.criteria if r.criterion.id == "setting_abdominal_nodes"]
+    assert result.status == expected
+    if expected == "not_met":
+        assert m.status == INELIGIBLE
