@@ -79,7 +79,9 @@ def _load_case(path: str):
 
 def _band_progress(done: int, total: int) -> None:
     """The one-off build of a model's bootstrap draws, on stderr (stdout may carry JSON)."""
-    if done == 1 or done % 50 == 0 or done == total:
+    # a log file or pipe gets one line at the end, not a run of carriage-return updates
+    shown = done == total or sys.stderr.isatty() and (done == 1 or done % 50 == 0)
+    if shown:
         end = "\n" if done == total else ""
         print(f"\rbuilding the 95% band draws (once per model): {done}/{total} refits", end=end,
               file=sys.stderr, flush=True)

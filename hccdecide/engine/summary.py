@@ -79,7 +79,15 @@ def _risk_lines(a: Assessment, bands: dict[int, Band]) -> list[str]:
             ci_text = f" (95% band {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""
             lines.append(f"      {t // 12}-year {100 * s:.0f}%{ci_text}")
         lines += [f"      ! {w}" for w in c.warnings]
+        lines += [f"      ! {note}" for note in _curve_cautions(c)]
     return lines
+
+
+def _curve_cautions(c) -> list[str]:
+    """What qualifies a shown estimate: unknown factors that may put the patient outside the cohort, and
+    every published subgroup of the patient's levels the estimate lies outside (explained or not)."""
+    notes = [c.support.text] if c.support.partly_outside else []
+    return notes + [k.text for k in c.subgroup_checks if k.outside]
 
 
 def summary_text(a: Assessment, bands: dict[int, Band] | None = None) -> str:

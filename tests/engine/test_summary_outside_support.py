@@ -50,3 +50,23 @@ def test_pfs_is_kept_when_os_is_inside_the_cohorts_range():
               "bilirubin_umol_l": 15, "albumin_g_l": 40, "inr": 1.0}
     a = assess(Patient.from_dict(inside))
     assert a.default_curve("yan2025_lnm", "OS").shown and a.default_curve("yan2025_lnm", "PFS").shown
+
+
+def test_the_terminal_summary_carries_what_qualifies_a_shown_estimate():
+    # Clinical review: Child-Pugh B7 (bilirubin 25 -> 1, albumin 31 -> 2, INR 1.2 -> 1, mild ascites 2,
+    # no encephalopathy 1), nodes at the hilum and supraclavicular, ALT and PT not entered. The OS estimate
+    # (median about 21 months) lies far above Yan 2025's own Child-Pugh B subgroup, median 10.0 months
+    # (95% CI 9.1-10.9; Results, univariable survival), and the unknown factors may put the patient
+    # outside the cohort's support: both belong next to the figure, not only on the risk view.
+    from hccdecide.engine.summary import summary_text
+
+    case = dict(ecog=1, bilirubin_umol_l=25, albumin_g_l=31, inr=1.2, ascites="mild", encephalopathy="none",
+                afp_ng_ml=420, tumour_count=1, largest_diameter_cm=3.2, vp=0, vv=0, lnm_present=True,
+                lnm_stations=["hepatic_hilum", "supraclavicular"], lnm_count=2, lnm_volume_cc=30,
+                extrahepatic_spread=False, first_line_therapy="none")
+    a = assess(Patient.from_dict(case))
+    assert a.derived.facts["child_pugh_score"] == 7
+    os_block = summary_text(a).split("Yan 2025 OS (baseline)")[1].split("Yan 2025 PFS")[0]
+    assert "may lie outside the cohort's support" in os_block
+    assert "Child-Pugh class B: median 10 months (95% CI 9.1–10.9)" in os_block
+    assert "outside the published CI, more optimistic" in os_block
