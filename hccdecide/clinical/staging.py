@@ -74,7 +74,7 @@ def bclc_stage(i: BclcInputs) -> Bclc:
     if advanced:
         if undecided:
             return Bclc(None, "C unless " + " or ".join(undecided) + " makes it D", undecided)
-        return Bclc("C", ", ".join(advanced))
+        return Bclc("C", ", ".join(advanced), (), _performance_only_caution(i, advanced))
     undecided += tuple(k for k, v in (("mvi", i.mvi_present),
                                       ("extrahepatic_spread", i.extrahepatic_spread)) if v is None)
     stage, reason, missing = _tumour_stage(i)
@@ -84,6 +84,17 @@ def bclc_stage(i: BclcInputs) -> Bclc:
     caution = ("Child–Pugh B: the 2022 strategy expects preserved liver function in stages 0–B"
                if i.child_pugh_class == "B" else "")
     return Bclc(stage, f"ECOG 0, no MVI or spread; {reason}", (), caution)
+
+
+def _performance_only_caution(i: BclcInputs, advanced: list[str]) -> str:
+    """Stage C from ECOG 1-2 alone holds only when the cancer impairs the patient (BCLC 2022): say which
+    stage the tumour burden would give otherwise, so a frail patient with early disease is not read as C."""
+    if len(advanced) != 1 or not advanced[0].startswith("ECOG"):
+        return ""
+    stage, reason, _missing = _tumour_stage(i)
+    otherwise = f"stage {stage} ({reason})" if stage else "the stage its burden gives (tumour burden not entered)"
+    return (f"ECOG {i.ecog} is the only stage-C feature: BCLC 2022 counts it when the cancer causes it; "
+            f"if age or other illness does, the tumour would be {otherwise}.")
 
 
 def before_resection(b: Bclc) -> Bclc:

@@ -60,6 +60,7 @@ def derived_json(a: Assessment) -> dict[str, Any]:
     out["child_pugh_points"] = dict(cp.points)
     out["child_pugh_score_range"] = list(cp.score_range)
     out["bclc_reason"] = a.derived.bclc.reason
+    out["bclc_caution"] = a.derived.bclc.caution or None
     out["oligoprogression_reason"] = a.derived.oligo.reason
     out["lnm_location_reason"] = a.derived.nodal.reason
     out["uln_used"] = {k: {"value": v, "source": s} for k, (v, s) in a.derived.uln_used.items()}

@@ -33,6 +33,7 @@ def _derived_lines(a: Assessment) -> list[str]:
     lines = ["Derived values"]
     for key in SHOWN_DERIVED:
         lines.append(f"  {VARIABLES[key].label:48} {_derived_value(a, key)}")
+    lines += [f"  ! {a.derived.bclc.caution}"] if a.derived.bclc.caution else []
     lines += [f"  ! {n.text}" for n in a.derived.notes]
     return lines
 

@@ -124,3 +124,16 @@ def test_every_completion_of_a_partial_case_is_among_its_possible_stages(partial
     complete = BclcInputs(**{k: filler[k] if getattr(partial, k) is None else getattr(partial, k)
                              for k in _values})
     assert bclc_stage(complete).stage in possible_stages(partial)
+
+
+def test_stage_c_from_performance_alone_says_what_the_tumour_would_give():
+    # Clinical review: age 78, ECOG 1, one 2.2 cm tumour, Child-Pugh A. ECOG 1 makes BCLC 2022 stage C
+    # only when the cancer causes it; the tumour alone is stage A (single tumour > 2 cm).
+    from hccdecide.clinical.staging import BclcInputs, bclc_stage
+    b = bclc_stage(BclcInputs(1, "A", False, False, 1, 2.2))
+    assert b.stage == "C"
+    assert "when the cancer causes it" in b.caution and "stage A (single tumour 2.2 cm)" in b.caution
+    # with another stage-C feature the performance status does not decide the stage: no caution
+    assert bclc_stage(BclcInputs(1, "A", True, False, 1, 2.2)).caution == ""
+    # tumour burden not entered: the caution cannot name a stage
+    assert "tumour burden not entered" in bclc_stage(BclcInputs(2, "A", False, False, None, None)).caution
