@@ -50,8 +50,11 @@ def test_json_whatif_block_holds_changes_b_summary_and_b_risk(root, case_with_b,
     changed = {m.study.id: (m.status, status_b[m.study.id]) for m in a.matches if m.status != status_b[m.study.id]}
     assert {s["id"]: (s["a"], s["b"]) for s in w["studies"]} == changed
     assert changed[RTOG][1] == "ineligible"  # RTOG 1112 enrolled Child–Pugh A only
-    regimens_b = {r.info.key: r.status for r in b.regimens}
-    assert {r["key"] for r in w["regimens"]} == {r.info.key for r in a.regimens if r.status != regimens_b[r.info.key]}
+    # a regimen is listed when its status or the evidence level that status gives changes
+    regimens_b = {r.info.key: (r.status, r.best_level) for r in b.regimens}
+    assert {r["key"] for r in w["regimens"]} == \
+        {r.info.key for r in a.regimens if (r.status, r.best_level) != regimens_b[r.info.key]}
+    assert all({"level_a", "level_b"} <= r.keys() for r in w["regimens"])
     assert w["summary_b"] == list(at_a_glance(b, {}).sentences) and "Child–Pugh B" in w["summary_b"][0]
     assert data["summary"] == list(at_a_glance(a, {}).sentences)  # A is still the case
     assert len(w["risk_b"]) == len(b.curves)

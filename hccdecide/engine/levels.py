@@ -24,6 +24,7 @@ LEVEL_BY_DESIGN = {
 }
 RANDOMISED_DESIGNS = frozenset({Design.RCT_PHASE3, Design.RCT_PHASE2, Design.RANDOMISED, Design.RANDOMISED_PILOT})
 UNSTATED_POOL_LEVEL = 4
+PROTOCOL_LEVEL = LEVEL_BY_DESIGN[Design.PROTOCOL]  # no results yet
 LEVEL_LABEL = {
     1: "Level 1 · randomised phase III or meta-analysis of randomised trials",
     2: "Level 2 · other randomised trial: phase I–II, pilot or phase not stated",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.levels import PROTOCOL_LEVEL
 from hccdecide.engine.plain_summary import Glance, at_a_glance, risk_curve
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.serialize import curve_json
@@ -26,6 +27,12 @@ class Changed:
     label: str
     a: Any
     b: Any
+    level_a: int | None = None  # regimens: the evidence level the status gives, in each scenario
+    level_b: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return (self.a, self.level_a) != (self.b, self.level_b)
 
 
 @dataclass(frozen=True)
@@ -41,21 +48,22 @@ class WhatIf:
 
     @property
     def changed_studies(self) -> tuple[Changed, ...]:
-        return tuple(c for c in self.studies if c.a != c.b)
+        return tuple(c for c in self.studies if c.changed)
 
     @property
     def changed_regimens(self) -> tuple[Changed, ...]:
-        return tuple(c for c in self.regimens if c.a != c.b)
+        return tuple(c for c in self.regimens if c.changed)
 
 
 def input_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
     va, vb = a.patient.values, b.patient.values
+    # the case label names the scenario, not the patient's state: a renamed copy is no clinical change
     return tuple(Changed(f.key, VARIABLES[f.key].label, va.get(f.key), vb.get(f.key))
-                 for f in FIELDS if va.get(f.key) != vb.get(f.key))
+                 for f in FIELDS if f.key != "case_label" and va.get(f.key) != vb.get(f.key))
 
 
 def _changed_first(items: list[Changed]) -> tuple[Changed, ...]:
-    return tuple(sorted(items, key=lambda c: c.a == c.b))  # stable: rank order kept within each part
+    return tuple(sorted(items, key=lambda c: not c.changed))  # stable: rank order kept within each part
 
 
 def study_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
@@ -65,9 +73,9 @@ def study_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
 
 
 def regimen_changes(a: Assessment, b: Assessment) -> tuple[Changed, ...]:
-    status_b = {r.info.key: r.status for r in b.regimens}
-    return _changed_first([Changed(r.info.key, r.info.name, r.status, status_b.get(r.info.key))
-                           for r in a.regimens])
+    in_b = {r.info.key: r for r in b.regimens}
+    return _changed_first([Changed(r.info.key, r.info.name, r.status, in_b[r.info.key].status, r.best_level,
+                                   in_b[r.info.key].best_level) for r in a.regimens if r.info.key in in_b])
 
 
 def paired_curves(a: Assessment, b: Assessment) -> tuple[CurveEstimate | None, CurveEstimate | None]:
@@ -96,7 +104,8 @@ def whatif_json(w: WhatIf, bands_b: Mapping[int, Any] | None = None) -> dict[str
     return {
         "inputs": [{"key": c.key, "label": c.label, "a": c.a, "b": c.b} for c in w.inputs],
         "studies": [{"id": c.key, "short_name": c.label, "a": c.a, "b": c.b} for c in w.changed_studies],
-        "regimens": [{"key": c.key, "name": c.label, "a": c.a, "b": c.b} for c in w.changed_regimens],
+        "regimens": [{"key": c.key, "name": c.label, "a": c.a, "b": c.b, "level_a": c.level_a, "level_b": c.level_b}
+                     for c in w.changed_regimens],
         "summary_b": list(w.glance_b.sentences),
         "risk_b": [curve_json(c, bands_b.get(i)) for i, c in enumerate(w.b.curves)],
     }
@@ -113,12 +122,19 @@ def whatif_text(w: WhatIf, bands_b: Mapping[int, Any] | None = None) -> str:
     changed = [("regimen", c) for c in w.changed_regimens] + [("study", c) for c in w.changed_studies]
     if changed:
         lines.append("  Statuses that change from A to B")
-        lines += [f"    {kind:7} {c.label}: {c.a} → {c.b}" for kind, c in changed]
+        lines += [f"    {kind:7} {c.label}: {status_text(c.a, c.level_a)} → {status_text(c.b, c.level_b)}" for kind, c in changed]
     else:
         lines.append("  No regimen or study changes status between A and B.")
     lines += ["", "At a glance, scenario B"] + [f"  {s}" for s in w.glance_b.sentences]
     risk = risk_lines(w.b, dict(bands_b or {}))
     return "\n".join(lines + ["", f"{risk[0]}, scenario B"] + risk[1:])
+
+
+def status_text(status: Any, level: int | None) -> str:
+    """"uncertain, Level 1"; a regimen backed only by open protocols says so instead of a level."""
+    if level is None:
+        return str(status)
+    return f"{status}, Level {level}" if level < PROTOCOL_LEVEL else f"{status}, protocol only"
 
 
 def _unit(key: str) -> str:

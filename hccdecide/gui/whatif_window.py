@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QS
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment, assess
-from hccdecide.engine.whatif import Changed, WhatIf, compare
+from hccdecide.engine.whatif import Changed, WhatIf, compare, status_text
 from hccdecide.errors import PatientError
 from hccdecide.gui import screen_fit
 from hccdecide.gui.derived_text import derived_texts
@@ -169,8 +169,9 @@ class WhatIfWindow(QWidget):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
 
     def _fill_status(self, table: QTableWidget, items: tuple[Changed, ...]) -> None:
-        rows = [(c.label, _fmt(c.a), _fmt(c.b), "changed" if c.a != c.b else "") for c in items]
-        self._fill(table, rows, {i for i, c in enumerate(items) if c.a != c.b})
+        rows = [(c.label, status_text(c.a, c.level_a), status_text(c.b, c.level_b), "changed" if c.changed else "")
+                for c in items]
+        self._fill(table, rows, {i for i, c in enumerate(items) if c.changed})
 
     # -- curves ----------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override

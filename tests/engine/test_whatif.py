@@ -72,3 +72,16 @@ def test_a_bad_scenario_value_names_its_key():
     with pytest.raises(PatientError) as err:
         Patient.from_dict({SCENARIO_KEY: [1, 2]})
     assert err.value.key == SCENARIO_KEY
+
+
+def test_a_regimen_whose_level_changes_is_listed_and_a_new_label_is_no_change(child_pugh_a_vs_b):
+    a, b = child_pugh_a_vs_b
+    relabelled = assess(b.patient.replace(case_label="Scenario B: Child-Pugh B"))
+    w = compare(a, relabelled)
+    assert "case_label" not in {c.key for c in w.inputs}  # the name of a scenario is not a clinical change
+    # RT + TKI stays uncertain, but for B its status comes from Chen 2022 (a meta-analysis of retrospective
+    # studies: level 4) instead of RTOG 1112 (randomised phase III: level 1), which Child-Pugh B fails
+    rt_tki = next(c for c in w.changed_regimens if c.key == "rt_tki")
+    assert (rt_tki.a, rt_tki.b, rt_tki.level_a, rt_tki.level_b) == ("uncertain", "uncertain", 1, 4)
+    from hccdecide.engine.whatif import whatif_text
+    assert "RT + tyrosine-kinase inhibitor: uncertain, Level 1 → uncertain, Level 4" in whatif_text(w)
