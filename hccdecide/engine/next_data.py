@@ -116,8 +116,9 @@ def candidate_values(spec: FieldSpec, library: Library) -> list[Any]:
 
 def _open_items(a: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     studies = {m.study.id: m.study for m in a.matches if m.status == UNCERTAIN and m.missing}
+    # a model that does not apply to the patient (a study he fails) has no stratum worth settling
     models = {f"{c.study.id}/{c.model.id}": c for c in a.curves
-              if c.stage == BASELINE and c.model.default and len(c.stratum.possible) > 1}
+              if c.stage == BASELINE and c.model.default and c.applicable and len(c.stratum.possible) > 1}
     return studies, models
 
 

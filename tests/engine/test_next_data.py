@@ -17,7 +17,7 @@ def _open(a):
     """Uncertain items of a full assessment: study ids and study/model with a stratum range."""
     studies = {m.study.id for m in a.matches if m.status == UNCERTAIN and m.missing}
     models = {f"{c.study.id}/{c.model.id}" for c in a.curves
-              if c.stage == BASELINE and c.model.default and len(c.stratum.possible) > 1}
+              if c.stage == BASELINE and c.model.default and c.applicable and len(c.stratum.possible) > 1}
     return studies | models
 
 
@@ -74,11 +74,15 @@ def test_each_key_decides_the_regimens_it_claims(case):
 
 
 def test_a_key_that_settles_only_a_study_left_uncertain_ranks_below_one_that_decides_a_regimen():
-    # Example case: "transplant candidate" settles Lee 2024 and Wong 2021 as far as patient data go, but
-    # both stay uncertain (the review reports no performance-status criterion for them) unless the answer
-    # is "no"; it once topped the list in 13 of 14 review cases. Keys that decide a regimen ranked
-    # higher in the list (adjuvant RT here: "resected" closes it) come first.
-    a = assess(Patient.from_file(cases_dir() / "example_nodal_disease.json"))
+    # Example case without its nodes (nodal disease would exclude listing for transplant): "transplant
+    # candidate" settles Lee 2024 and Wong 2021 as far as patient data go, but both stay uncertain (the
+    # review reports no performance-status criterion for them) unless the answer is "no"; it once topped
+    # the list in 13 of 14 review cases. Keys that decide a regimen ranked higher in the list (adjuvant RT
+    # here: "resected" closes it) come first.
+    values = dict(Patient.from_file(cases_dir() / "example_nodal_disease.json").values, lnm_present=False)
+    for key in ("lnm_stations", "lnm_count", "lnm_volume_cc"):
+        values.pop(key, None)
+    a = assess(Patient.from_dict(values))
     items = next_data(a)
     keys = [i.key for i in items]
     transplant = items[keys.index("transplant_candidate")]
@@ -134,3 +138,16 @@ def test_a_ranking_asked_to_stop_stops(library, make_patient):
         next_data(a, stop=stop)
     assert len(asked) == 4
     assert bands_for(a.curves, stop=lambda: True) is None
+
+
+def test_no_data_is_asked_for_the_risk_group_of_a_model_that_does_not_apply():
+    # Clinical review: a transplant candidate without nodal disease was asked for prothrombin time and ALT,
+    # which only settle the Yan 2025 risk group, a model of patients with nodal metastases.
+    case = dict(ecog=0, bilirubin_umol_l=40, albumin_g_l=30, inr=1.4, ascites="mild", encephalopathy="none",
+                tumour_count=2, largest_diameter_cm=3.5, resectable=False, treatment_naive=True,
+                ablation_candidate=False, transplant_candidate=True, vp=0, vv=0, lnm_present=False,
+                extrahepatic_spread=False, first_line_therapy="none")
+    a = assess(Patient.from_dict(case))
+    assert a.match("yan2025_lnm").status != UNCERTAIN  # fails Yan: no nodal metastasis
+    keys = {n.key for n in next_data(a)}
+    assert not keys & {"pt_s", "pt_prolongation_s", "alt_u_l"}
