@@ -274,7 +274,17 @@ def risk_sentence(a: Assessment, curve: CurveEstimate | None, bands: Mapping[int
     group = curve.stratum.name
     group_text = f"risk group {group}" if len(curve.stratum.possible) == 1 else \
         f"risk group {group} (a range: a factor is unknown)"
-    return f"{source}: {group_text}; {median_text(curve, band)}."
+    if _no_factor_known(curve):
+        group_text = ("none of the model's risk factors is entered, so this is the cohort's average, "
+                      "not this patient's")
+    caution = ("; depending on the factors not entered, the patient may lie outside the cohort's range"
+               if getattr(curve.support, "partly_outside", False) else "")
+    return f"{source}: {group_text}; {median_text(curve, band)}{caution}."
+
+
+def _no_factor_known(c: CurveEstimate) -> bool:
+    """Every factor that would move the estimate is unknown: what remains is the cohort's own curve."""
+    return any(s.applied for s in c.states) and not any(s.counted for s in c.states)
 
 
 NEXT_DATA_LEAD = "Most useful data to enter: "

@@ -70,3 +70,20 @@ def test_the_terminal_summary_carries_what_qualifies_a_shown_estimate():
     assert "may lie outside the cohort's support" in os_block
     assert "Child-Pugh class B: median 10 months (95% CI 9.1–10.9)" in os_block
     assert "outside the published CI, more optimistic" in os_block
+
+
+def test_with_no_risk_factor_entered_the_summary_says_it_quotes_the_cohort_average():
+    # Clinical review: nodes at the coeliac station, no ALT, PT, INR or nodal volume. Yan 2025's OS model
+    # applies ALT, PT, Child-Pugh class and nodal GTV (Table 2, CI excluding 1): none is known, so the
+    # curve is the cohort's own (median 26.0 months) and the patient may lie anywhere in its range.
+    case = dict(ecog=1, bilirubin_umol_l=21, albumin_g_l=34, tumour_count=2, largest_diameter_cm=6, vp=2,
+                lnm_stations=["celiac"], rt_dose_gy=50, rt_fractions=10)
+    a = assess(Patient.from_dict(case))
+    curve = risk_curve(a)
+    assert curve.study.id == "yan2025_lnm" and round(curve.median, 1) == 26.0
+    sentence = risk_sentence(a, curve, {})
+    assert "the cohort's average, not this patient's" in sentence and "risk group" not in sentence
+    assert "may lie outside the cohort's range" in sentence
+    known = assess(Patient.from_dict(dict(case, alt_u_l=20, pt_s=12.0, inr=1.0, ascites="none",
+                                          encephalopathy="none", lnm_volume_cc=20)))
+    assert "cohort's average" not in risk_sentence(known, risk_curve(known), {})
