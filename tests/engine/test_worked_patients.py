@@ -398,7 +398,7 @@ def test_21_progressing_disease_is_not_an_adjuvant_setting_and_next_data_stays_c
     # earlier therapy. Adjuvant RT follows a resection that left no tumour (Kang 2026, Postoperative
     # radiotherapy): with lesions progressing, the adjuvant trials are out whatever the resection history,
     # so no "resected?"/"margin?" question is asked for them. "No previous HCC treatment" would contradict
-    # the case, so it is no answer and not offered. The first key offered decides a regimen.
+    # the case, so it is no answer and not offered.
     from hccdecide.engine.next_data import next_data
     from hccdecide.paths import cases_dir
     a = assess(Patient.from_file(cases_dir() / "training_oligoprogression.json"))
@@ -407,7 +407,11 @@ def test_21_progressing_disease_is_not_an_adjuvant_setting_and_next_data_stays_c
     items = next_data(a)
     keys = [i.key for i in items]
     assert "treatment_naive" not in keys and "resected" not in keys and "narrow_margin" not in keys
-    assert items[0].regimens or items[0].regimens_may_change
+    # lung and bone metastases rule out listing for transplant: the bridging question is not asked
+    assert "transplant_candidate" not in keys
+    # a key that decides a regimen comes before any that settles a study only
+    decides = [bool(i.regimens or i.regimens_may_change) for i in items]
+    assert decides == sorted(decides, reverse=True)
 
 
 @pytest.mark.parametrize("dose, fractions, flagged", [
