@@ -19,7 +19,7 @@ from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.outcome_text import estimate_text, range_text
 from hccdecide.engine.icon_array import IconArray, glance_icons, individual_icons
-from hccdecide.engine.plain_summary import at_a_glance
+from hccdecide.engine.plain_summary import at_a_glance, shown_regimens
 from hccdecide.engine.regimens import ENDPOINT_LABEL
 from hccdecide.gui.risk import prediction_html, stage_text
 from hccdecide.variables import VARIABLES
@@ -101,10 +101,12 @@ def _value_text(key: str, value) -> str:
 def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageContent:
     """The first slide: the case in plain words, the regimens that fit, and the risk third."""
     glance = at_a_glance(a, bands)
-    fitting = [r for r in a.regimens if r.status == ELIGIBLE]
+    # the regimens the summary names, so the slide and the summary never disagree
+    fitting = shown_regimens(a)
     counts = {s: sum(1 for r in a.regimens if r.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}
     overview = " · ".join(f"{counts[s]} {_status(s, upper=False)}" for s in counts)
     names = ", ".join(escape(r.info.name) for r in fitting[:MAX_STUDIES_NAMED]) or "none"
+    fit_label = "May fit (uncertain)" if fitting and fitting[0].status == UNCERTAIN else "Fitting"
     curve = glance.risk_curve
     risk = ""
     if curve is not None:
@@ -114,7 +116,7 @@ def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageC
     sentences = "".join(t.para(escape(x)) for x in glance.sentences[:2])
     icons = _band_pending(glance_icons(a, glance, bands)[:MAX_OVERVIEW_ICONS], a, curve, bands)
     html = (t.h1("Overview (anonymised)") + sentences + t.para(f"Regimens: {overview}")
-            + t.para(f"Fitting: <b>{names}</b>") + risk + _icon_sentences(icons, t))
+            + t.para(f"{fit_label}: <b>{names}</b>") + risk + _icon_sentences(icons, t))
     return PageContent("overview", html, icons=icons)
 
 

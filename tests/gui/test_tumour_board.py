@@ -60,7 +60,16 @@ def test_overview_first_and_sources_last(qtbot, window):
     assert kinds[0] == "overview" and kinds[-1] == "sources"
     assert kinds.index("sources") > max(i for i, k in enumerate(kinds) if k != "sources") - 0  # gathered at the end
     overview = p.pages[0].html
-    assert "Fitting:" in overview and "Risk stratum" in overview
+    assert "Risk stratum" in overview
+    # the example case fits no regimen with certainty: the slide names what the summary names, as
+    # "may fit", instead of "Fitting: none"
+    from html import escape
+
+    from hccdecide.engine.plain_summary import shown_regimens
+    shown = shown_regimens(window.controller.assessment)
+    assert shown and all(r.status == "uncertain" for r in shown)
+    assert "May fit (uncertain):" in overview and "Fitting:" not in overview
+    assert all(escape(r.info.name) in overview for r in shown[:2])
     p.close()
 
 
