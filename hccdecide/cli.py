@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from hccdecide.figure_words import BAND
 from hccdecide.errors import EvidenceError, PatientError
 
 
@@ -83,7 +84,7 @@ def _band_progress(done: int, total: int) -> None:
     shown = done == total or sys.stderr.isatty() and (done == 1 or done % 50 == 0)
     if shown:
         end = "\n" if done == total else ""
-        print(f"\rbuilding the 95% band draws (once per model): {done}/{total} refits", end=end,
+        print(f"\rbuilding the {BAND} draws (once per model): {done}/{total} refits", end=end,
               file=sys.stderr, flush=True)
 
 

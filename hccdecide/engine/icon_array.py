@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hccdecide.figure_words import BAND
 from hccdecide.engine.benefit import AbsoluteBenefit
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.uncertainty import Band
@@ -68,10 +69,10 @@ def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) 
         lo, hi = min(lo, n), max(hi, n)
     state = _state(curve.model.endpoint)
     sentence = f"Of 100 patients like this, about {n} are {state} at {_when(months)}"
-    sentence += f" (95% band {lo}–{hi})." if (lo, hi) != (n, n) else "."
+    sentence += f" ({BAND} {lo}–{hi})." if (lo, hi) != (n, n) else "."
     counts = ((ALIVE, lo), (RANGE, hi - lo), (NOT_ALIVE, TOTAL - hi))
     labels = {ALIVE: f"{state} (band's lower end)" if hi > lo else state,
-              RANGE: "within the 95% band", NOT_ALIVE: _event(curve.model.endpoint)}
+              RANGE: f"within the {BAND}", NOT_ALIVE: _event(curve.model.endpoint)}
     return IconArray(f"{curve.study.short_name}: individual estimate, {_when(months)}", sentence, counts, labels)
 
 

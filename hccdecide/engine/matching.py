@@ -21,7 +21,6 @@ from hccdecide.engine.derive import POSSIBLE, Derived
 from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
-from hccdecide.evidence.crosscheck import criterion_domains
 from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES, choice_text
 
 MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"

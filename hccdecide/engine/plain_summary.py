@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from hccdecide.figure_words import BAND
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, evidence_level
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
@@ -258,7 +259,7 @@ def median_text(c: CurveEstimate, band: Band | None) -> str:
     text = f"predicted median {c.median:.1f} months"
     if band is not None and band.median_ci is not None and band.median_ci[0] is not None:
         lo, hi = band.median_ci
-        text += f" (95% band {lo:.1f}–{hi:.1f})" if hi is not None else f" (95% band from {lo:.1f})"
+        text += f" ({BAND} {lo:.1f}–{hi:.1f})" if hi is not None else f" ({BAND} from {lo:.1f})"
     return text
 
 

@@ -1,7 +1,7 @@
 """A plain-text summary of an assessment for the terminal (``hccdecide assess CASE.json``)."""
 from __future__ import annotations
 
-from hccdecide.figure_words import counted
+from hccdecide.figure_words import BAND, counted
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
@@ -77,7 +77,7 @@ def _risk_lines(a: Assessment, bands: dict[int, Band]) -> list[str]:
                      f"stratum {c.stratum.name}; median {med}")
         for t, s in c.landmarks.items():
             ci = band.landmark_ci.get(t) if band else None
-            ci_text = f" (95% band {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""
+            ci_text = f" ({BAND} {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else ""
             lines.append(f"      {t // 12}-year {100 * s:.0f}%{ci_text}")
         lines += [f"      ! {w}" for w in c.warnings]
         lines += [f"      ! {note}" for note in _curve_cautions(c)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from html import escape
 
-from hccdecide.figure_words import ci_text
+from hccdecide.figure_words import BAND, ci_text
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, TO_CONFIRM, UNCERTAIN, UNKNOWN
@@ -120,7 +120,7 @@ def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageC
     return PageContent("overview", html, icons=icons)
 
 
-BAND_PENDING = "95% band still computing"
+BAND_PENDING = f"{BAND} still computing"
 
 
 def _band_pending(icons: tuple[IconArray, ...], a: Assessment, curve: CurveEstimate | None,
@@ -255,7 +255,7 @@ def risk_page(a: Assessment, index: int, band: Band | None, t: Typography) -> Pa
     elif not c.shown:  # outside the cohort's support or after progression: no individual statement
         stratum, unknown = "not given", ""
     status = a.match(c.study.id).status
-    band_note = "" if band is not None or not c.shown else " · 95% band still computing"
+    band_note = "" if band is not None or not c.shown else f" · {BAND_PENDING}"
     icons = tuple(i for i in (individual_icons(c, band),) if i is not None)
     html = (t.h1(escape(f"{c.study.short_name} · {c.model.endpoint} · {stage_text(c)}"))
             + t.big(f"Risk stratum: {stratum}{escape(unknown)}") + why

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTabWidget, QTree
 from hccdecide.figure_words import ci_text
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN
 from hccdecide.gui.columns import fit_columns
-from hccdecide.variables import VARIABLES
 
 if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
     from hccdecide.engine.assessment import Assessment

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QScrollArea, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from hccdecide.figure_words import HR_CI_HEADING, ci_text
+from hccdecide.figure_words import BAND, HR_CI_HEADING, ci_text
 from hccdecide.gui.columns import fit_columns
 from hccdecide.gui.guarded_widgets import StillComboBox
 from hccdecide.gui.results import STATUS_COLOUR
@@ -94,7 +94,7 @@ def prediction_head_html(c: CurveEstimate, band: Band | None, detail: bool = Tru
         med = f"{c.median:.1f} months"
     if band is not None:
         lo, hi = band.median_ci
-        med += f" (95% band {lo:.1f}–" if lo is not None else " (95% band beyond horizon–"
+        med += f" ({BAND} {lo:.1f}–" if lo is not None else f" ({BAND} beyond horizon–"
         med += f"{hi:.1f})" if hi is not None else f">{c.horizon:g})"
     rates = []
     for t, s in c.landmarks.items():
@@ -112,8 +112,8 @@ def prediction_detail_html(c: CurveEstimate, band: Band | None) -> str:
         return ""
     shrink = (f"log-HRs shrunk ×{c.shrinkage.factor:.2f} (χ² {c.shrinkage.chi2:g}, {c.shrinkage.df} df)"
               if c.shrinkage else "optimism not corrected (no χ² printed)")
-    how = (f"95% band: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
-           if band else "95% band pending")
+    how = (f"{BAND}: parametric bootstrap, {band.draws} lifelines refits ({band.failed_fits} failed)"
+           if band else f"{BAND} pending")
     return (subgroup_check_html(c, detail=True, flags=False)
             + f"<br><span style='font-size:small'>{escape(c.support.text)} {escape(shrink)}; {escape(how)}.</span>"
             + sensitivity_html(c, band))
@@ -299,7 +299,7 @@ class RiskPanel(QWidget):
         self.busy.setObjectName("bandsBusy")
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(160)
-        self.busy.setFormat("computing 95% bands…")
+        self.busy.setFormat(f"computing {BAND}s…")
         self.busy.setTextVisible(True)
         self.busy.hide()
         self._busy_later = QTimer(self)  # bands from cached draws arrive in ms: no flash of the bar
@@ -405,7 +405,7 @@ class RiskPanel(QWidget):
 
     def bands_started(self) -> None:
         self.busy.setRange(0, 0)
-        self.busy.setFormat("computing 95% bands…")
+        self.busy.setFormat(f"computing {BAND}s…")
         self._busy_later.start()
 
     def bands_progress(self, done: int, total: int) -> None:
@@ -425,7 +425,7 @@ class RiskPanel(QWidget):
     def bands_failed(self, message: str) -> None:
         self._busy_later.stop()
         self.busy.hide()
-        self.warnings.setText(f"<span style='color:#b91c1c'>95% bands could not be computed: {escape(message)}</span>")
+        self.warnings.setText(f"<span style='color:#b91c1c'>{BAND}s could not be computed: {escape(message)}</span>")
 
     # -- view ------------------------------------------------------------------------------
     def _refresh_curve(self) -> None:

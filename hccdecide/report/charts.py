@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
 from matplotlib.transforms import offset_copy
 
+from hccdecide.figure_words import BAND as BAND_WORDS  # the words; BAND below is its colour
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
 from hccdecide.engine.uncertainty import Band
 
@@ -63,7 +64,7 @@ def plot_survival(ax: Axes, curve: CurveEstimate, band: Band | None = None) -> A
     if curve.shown:
         if band is not None:
             ax.fill_between(band.grid, 100 * band.lower, 100 * band.upper, color=BAND, alpha=0.45, lw=0,
-                            label="95% band", gid="band")
+                            label=BAND_WORDS, gid="band")
         low, high = curve.envelope
         if _envelope_shown(curve):
             ax.plot(curve.grid, 100 * low, color=PATIENT, lw=0.8, ls=":", label="range over unknown factors",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from hccdecide.figure_words import HR_CI_HEADING
+from hccdecide.figure_words import BAND, HR_CI_HEADING
 from hccdecide import __version__
 from hccdecide.clinical.nodes import station_table
 from hccdecide.clinical.liver import albi_text
@@ -99,7 +99,7 @@ def median_text(c: CurveEstimate, band: Band | None) -> str:
     text = f"beyond {c.horizon:g} months (last published point)" if c.median is None else f"{c.median:.1f} months"
     if band is not None:
         lo, hi = band.median_ci
-        text += (f" (95% band {lo:.1f}" if lo is not None else f" (95% band >{c.horizon:g}")
+        text += (f" ({BAND} {lo:.1f}" if lo is not None else f" ({BAND} >{c.horizon:g}")
         text += f"–{hi:.1f})" if hi is not None else f" to >{c.horizon:g})"
     return text
 
@@ -107,7 +107,7 @@ def median_text(c: CurveEstimate, band: Band | None) -> str:
 def landmark_text(c: CurveEstimate, band: Band | None, months: int) -> str:
     s = c.landmarks[months]
     ci = band.landmark_ci.get(months) if band else None
-    return f"{100 * s:.0f}%" + (f" (95% band {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else "")
+    return f"{100 * s:.0f}%" + (f" ({BAND} {100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)" if ci else "")
 
 
 def factor_text(f: Factor) -> str:
@@ -160,8 +160,8 @@ class _Builder:
         offset = now.strftime("%z")
         when = now.strftime("%Y-%m-%d %H:%M") + (f" (UTC{offset[:3]}:{offset[3:]})" if offset else "")
         draws = {b.draws for b in self.bands.values()}
-        bands = (f"95% bands from {', '.join(str(d) for d in sorted(draws))} Monte Carlo draws"
-                 if self.bands else "not computed: estimates are shown without 95% bands")
+        bands = (f"{BAND}s from {', '.join(str(d) for d in sorted(draws))} Monte Carlo draws"
+                 if self.bands else f"not computed: estimates are shown without {BAND}s")
         self.add(Heading(TITLE, 1), KeyValueTable((
             ("Case", case), ("Date and time", when), ("Application", f"hccdecide {__version__}"),
             ("Evidence library", f"version {lib.version} · {len(lib.studies)} studies"),
@@ -375,7 +375,7 @@ class _Builder:
             "the model's likelihood-ratio chi-square the log hazard ratios are shrunk by (chi2 - df)/chi2. The "
             "study cohort's published points calibrate the baseline curve (factors independent, at their cohort "
             "prevalence). A patient beyond the 5th-95th percentile of the cohort's predicted risk gets a bound, "
-            "not a curve. The 95% band is a parametric bootstrap: cohorts of the published size are simulated "
+            f"not a curve. The {BAND} is a parametric bootstrap: cohorts of the published size are simulated "
             "and the Cox model refitted (lifelines). Risk stratum: thirds of the cohort's predicted risk. "
             "Studies for which the patient is ineligible give no estimate."))
         order = sorted((i for i, c in enumerate(self.a.curves) if self.relevant(c.study)), key=self._curve_rank)
@@ -456,7 +456,7 @@ class _Builder:
             self.add(Note(w, "warning"))
         if self.charts:
             from hccdecide.report.charts import chart_pair_png  # matplotlib loads only when charts are drawn
-            band_text = ("95% band shaded" if band is not None else "no band computed") if c.shown else \
+            band_text = (f"{BAND} shaded" if band is not None else "no band computed") if c.shown else \
                 "no individual curve"
             self.add(Figure(chart_pair_png(c, band), CHART_WIDTH_MM,
                             f"Left: predicted {c.model.endpoint} for this patient ({band_text}), the study cohort's "

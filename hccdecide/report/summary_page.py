@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 from typing import Mapping
 
+from hccdecide.figure_words import BAND
 from hccdecide import __version__
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.benefit import absolute_benefit, difference_text
@@ -119,7 +120,7 @@ def risk_figure(a: Assessment, glance: Glance, bands: Mapping[int, Band]) -> Fig
 
     png = render_png(draw, 7.1, 2.0, dpi=130, layout=None)
     return Figure(png, 180, f"Risk group {curve.stratum.name} ({curve.study.short_name}, {curve.model.endpoint}, "
-                            "before treatment): curve with 95% band and icons out of 100 patients.")
+                            f"before treatment): curve with {BAND} and icons out of 100 patients.")
 
 
 def open_questions(a: Assessment, glance: Glance, limit: int) -> list[str]:
