@@ -42,6 +42,7 @@ def test_the_evidence_detail_names_no_id_file_or_stored_value(qtbot, window):
         assert browser.select_study(study.id)
         text = browser.detail.toPlainText()
         raw = [x for x in (*ids, study.source_document, lib.files.get(study.id), *CHOICE_TEXT) if x and x in text]
+        raw += re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text)  # case keys, model ids, field names
         assert not raw, (study.id, raw)
     assert browser.select_study("yan2025_lnm")
     text = browser.detail.toPlainText()
