@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from hccdecide.engine.derive import Derived, derive
-from hccdecide.engine.matching import StudyMatch, match_study
+from hccdecide.engine.matching import StudyMatch, match_study_reusing
 from hccdecide.engine.prognosis import AFTER_RESPONSE, BASELINE, OUTSIDE_SUPPORT, CurveEstimate, estimate_curve
 from hccdecide.engine.regimens import RegimenResult, group_regimens, match_rank
+from hccdecide.engine.read_memo import ReadMemo
 from hccdecide.engine.reported import ReportedModel, ReportedSubgroup, reported_models, reported_subgroups
 from hccdecide.engine.bootstrap import Progress
 from hccdecide.engine.uncertainty import Band, uncertainty_band
@@ -51,6 +52,11 @@ def _has_post_treatment_data(patient: Patient) -> bool:
     return any(patient.known(k) for k in ("response", "afp_reduction_pct", "pathological_response"))
 
 
+# A curve is reused while its match is the same (a reused match, engine/read_memo.py) and the facts it
+# read are unchanged: an edit redraws one or two of the dozen curves, not all of them.
+_CURVES: ReadMemo[CurveEstimate | None] = ReadMemo()
+
+
 def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: bool,
             apply_all: bool = False) -> tuple[CurveEstimate, ...]:
     out = []
@@ -60,7 +66,8 @@ def _curves(matches: Iterable[StudyMatch], derived: Derived, after_response: boo
             for stage in stages:
                 if stage == AFTER_RESPONSE and all(f.timing == "baseline" for f in model.factors):
                     continue
-                curve = estimate_curve(m.study, model, derived.facts, stage, m, apply_all)
+                curve = _CURVES.get((m, model, stage, apply_all), derived.facts,
+                                    lambda facts: estimate_curve(m.study, model, facts, stage, m, apply_all))
                 if curve is not None:
                     out.append(curve)
     return tuple(_pfs_within_os(c, out) for c in out)
@@ -90,7 +97,7 @@ def assess(patient: Patient, library: Library | None = None, apply_all: bool = F
     """
     library = library or default_library()
     derived = derive(patient)
-    matches = tuple(sorted((match_study(s, derived) for s in library.studies), key=match_rank))
+    matches = tuple(sorted((match_study_reusing(s, derived) for s in library.studies), key=match_rank))
     regimens = group_regimens(matches, library.regimens, derived.facts)
     curves = _curves(matches, derived, _has_post_treatment_data(patient), apply_all)
     models = tuple(rm for m in matches for rm in reported_models(m.study, derived.facts))

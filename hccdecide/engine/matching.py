@@ -19,6 +19,7 @@ from typing import Any, Iterator, Mapping
 
 from hccdecide.engine.derive import POSSIBLE, Derived
 from hccdecide.engine.dose_check import dose_flags
+from hccdecide.engine.read_memo import ReadMemo
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
 from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Rule, Study
 from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES, choice_text
@@ -397,7 +398,7 @@ def unreported_domains(study: Study, results: tuple[CriterionResult, ...],
     """Core domains that neither a met criterion nor a stated absence of limits settles. A domain whose
     criterion is unknown is missing data, not unreported, so it is left out here. The setting domain
     of a study known only through a review needs a criterion that checks the line of therapy."""
-    facts = facts or {}
+    facts = {} if facts is None else facts
     line_needed, systemic = needs_line_check(study), gives_systemic_therapy(study)
     out = []
     for domain in CORE_DOMAINS:
@@ -455,3 +456,23 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     if domains or gates:
         status = UNCERTAIN
     return StudyMatch(study, status, results, warnings, domains, gates, doses, described)
+
+
+@dataclass(frozen=True)
+class _FactsOnly:
+    """What :func:`match_study` reads of a patient without entries in conflict. Anything more it
+    might come to read fails loudly here instead of being left out of what the memo compares."""
+    facts: Mapping[str, Any]
+    conflicted: Mapping[str, Any] = frozenset()
+
+
+_MATCHES: ReadMemo[StudyMatch] = ReadMemo()
+
+
+def match_study_reusing(study: Study, derived: Derived) -> StudyMatch:
+    """:func:`match_study`, reusing the study's last match while the facts it read are unchanged
+    (engine/read_memo.py). Entries in conflict are rare and read through another path: then every
+    study is matched afresh."""
+    if derived.conflicted:
+        return match_study(study, derived)
+    return _MATCHES.get((study,), derived.facts, lambda facts: match_study(study, _FactsOnly(facts)))

@@ -113,6 +113,7 @@ class ColumnFitter(QObject):
                  for c in columns if c not in self.weights}
         left = max(0, available - sum(short.values()))
         total = sum(self.weights.get(c, 0) for c in columns) or 1
+        before = [header.sectionSize(c) for c in columns]
         for c in columns:
             width = short[c] if c in short else max(MIN_TEXT_COLUMN, int(left * self.weights[c] / total))
             header.resizeSection(c, width)
@@ -120,7 +121,10 @@ class ColumnFitter(QObject):
         if overflow > 0:  # minimum widths overflowed a very narrow pane: take it from the widest column
             widest = max(columns, key=header.sectionSize)
             header.resizeSection(widest, max(20, header.sectionSize(widest) - overflow))
-        tree.doItemsLayout()  # wrapped rows take their new heights
+        if [header.sectionSize(c) for c in columns] != before:
+            # wrapped rows take the heights of their new widths; at unchanged widths the tree has
+            # already measured the rows whose text changed (QTreeView does on dataChanged)
+            tree.doItemsLayout()
 
 
 def fit_columns(tree: QTreeView, weights: dict[int, float], caps: dict[int, int] | None = None,

@@ -222,13 +222,21 @@ class ReportedTree(QTreeWidget):
         self.setHeaderLabels(["Study · analysis · factor", "Patient", "Figure", "Source"])
         self.header().setSectionResizeMode(3, QHeaderView.Stretch)
         fit_columns(self, {0: 3, 2: 2, 3: 1.5}, wrap={0, 2})
+        self._shown: tuple | None = None  # what the rows show (see _reported_key)
 
     def show_assessment(self, a: Assessment) -> None:
+        status = {m.study.id: m.status for m in a.matches}
+        relevant = lambda study_id: status[study_id] != "ineligible"  # noqa: E731
+        shown = _reported_key(a, relevant)
+        if shown == self._shown:
+            return  # most edits: the same figures, marked for the patient as before
+        self._shown = shown
+        self._fill(a, relevant)
+
+    def _fill(self, a: Assessment, relevant) -> None:
         from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 
         items = []
-        status = {m.study.id: m.status for m in a.matches}
-        relevant = lambda study_id: status[study_id] != "ineligible"  # noqa: E731
         for rm in a.reported_models:
             if not relevant(rm.study.id):
                 continue
@@ -257,6 +265,17 @@ class ReportedTree(QTreeWidget):
             items.append(top)
         replace_items(self, items)  # most edits leave the rows as they are
         # column widths: gui/columns.py fits them to the pane
+
+
+def _reported_key(a: Assessment, relevant) -> tuple:
+    """Everything the reported-figures rows show that can change with the patient: which analyses are
+    listed and the patient's mark on each factor and subgroup level (the rest is the study's own text)."""
+    # the records themselves, not their ids: compared by identity first, so this is cheap
+    models = tuple((rm.study, rm.model, tuple(f.applies for f in rm.factors))
+                   for rm in a.reported_models if relevant(rm.study.id))
+    subgroups = tuple((rs.study, rs.subgroup, tuple(lv.applies for lv in rs.levels))
+                      for rs in a.reported_subgroups if relevant(rs.study.id))
+    return models, subgroups
 
 
 class _ChartRoom(QObject):

@@ -165,3 +165,30 @@ def test_tables_changed_while_hidden_fit_when_shown(qtbot, window_on, size):
     assert tree.topLevelItemCount() > 0
     assert horizontal_overflow(tree) == 0
     assert sum(tree.header().sectionSize(c) for c in range(tree.header().count())) >= tree.viewport().width() - 4
+
+
+def test_a_wrapped_row_whose_text_grows_takes_its_new_height_at_unchanged_widths(qtbot):
+    """The column fitter lays the rows out again only when a width changed; a row whose wrapped text
+    got longer must still grow (the tree measures changed rows itself)."""
+    from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+    from hccdecide.gui.columns import fit_columns
+
+    tree = QTreeWidget()
+    tree.setHeaderLabels(["Criterion", "Patient"])
+    fitter = fit_columns(tree, {0: 1})
+    qtbot.addWidget(tree)
+    tree.resize(360, 300)
+    tree.show()
+    qtbot.waitExposed(tree)
+    item = QTreeWidgetItem(["Child-Pugh A", "yes"])
+    tree.addTopLevelItem(item)
+    qtbot.waitUntil(lambda: not fitter._timer.isActive())
+    widths = [tree.header().sectionSize(c) for c in range(2)]
+    one_line = tree.visualItemRect(item).height()
+    item.setText(0, "Child-Pugh A or B7 with no ascites needing treatment, bilirubin under twice the "
+                    "upper limit of normal and an albumin of at least 28 g/L")
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: not fitter._timer.isActive())
+    assert [tree.header().sectionSize(c) for c in range(2)] == widths  # the widths did not change
+    assert tree.visualItemRect(item).height() >= 3 * one_line
