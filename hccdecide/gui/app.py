@@ -103,17 +103,6 @@ class AfterFirstPaint(QObject):
             self.action()
 
 
-GIL_SWITCH_S = 0.001
-
-
-def share_interpreter_with_workers() -> None:
-    """The band and ranking workers run Python beside the GUI thread, and one thread at a time holds
-    the interpreter. By default a waiting thread gets it after 5 ms: a keystroke that came while a
-    worker ran waited that long at each hand-over. At 1 ms the GUI thread answers sooner; the workers'
-    cost is a few more switches."""
-    sys.setswitchinterval(GIL_SWITCH_S)
-
-
 def create_window(case: str | None = None, settings: QSettings | None = None, open_after_paint: bool = False):
     """The main window, on ``case`` when given.
 
@@ -126,7 +115,6 @@ def create_window(case: str | None = None, settings: QSettings | None = None, op
     from hccdecide.gui.main_window import MainWindow
     from hccdecide.gui.settings import AppSettings
 
-    share_interpreter_with_workers()
     # the user's zoom before any widget exists: widgets are then made at that size, not each resized after
     zoom.apply_scale(AppSettings(settings).font_scale)
     if open_after_paint:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from hccdecide.gui.after_paint import AfterPaint
+from hccdecide.gui.background import BackgroundWork
 from hccdecide.patient import Patient
 
 if TYPE_CHECKING:  # the engine loads on the first assessment, after the window's first paint
@@ -82,9 +82,7 @@ class CaseController(QObject):
         self.store_id: int | None = None
         self._dirty = False
         self._generation = 0
-        self._pool = QThreadPool.globalInstance()
-        self._jobs: set[_BandJob] = set()
-        self._bands_after_paint = AfterPaint(self._start_bands, self)
+        self._bands_work = BackgroundWork(self._band_job, QThreadPool.globalInstance(), self)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -133,29 +131,27 @@ class CaseController(QObject):
     def recompute(self) -> None:
         from hccdecide.engine.assessment import assess
 
-        self._stop_jobs()  # their patient is being replaced: let the new assessment have the CPU
+        self._bands_work.stop()  # their patient is being replaced: let the new assessment have the CPU
         self.recompute_started.emit()
         self.assessment = assess(self.patient, self.library)
         self.bands = {}
         self._generation += 1
         self.assessment_changed.emit(self.assessment)
-        self._bands_after_paint.request()
+        self._bands_work.request()
 
-    def _start_bands(self) -> None:
+    def _band_job(self) -> _BandJob | None:
         if not self.assessment or not self.assessment.curves:
-            return
+            return None
         job = _BandJob(self._generation, self.assessment)
         job.signals.done.connect(self._on_bands)
         job.signals.failed.connect(self._on_bands_failed)
         job.signals.progress.connect(self._on_bands_progress)
-        job.setAutoDelete(False)
-        self._jobs.add(job)
         self.bands_started.emit()
-        self._pool.start(job)
+        return job
 
     @Slot(int, object)
     def _on_bands(self, generation: int, bands: dict) -> None:
-        self._forget_finished()
+        self._bands_work.forget_before(self._generation)
         if generation != self._generation:
             return  # an older patient's result
         self.bands = bands
@@ -168,25 +164,18 @@ class CaseController(QObject):
 
     @Slot(int, str)
     def _on_bands_failed(self, generation: int, message: str) -> None:
-        self._forget_finished()
+        self._bands_work.forget_before(self._generation)
         if generation == self._generation:
             self.bands_failed.emit(message)
 
-    def _forget_finished(self) -> None:
-        self._jobs = {j for j in self._jobs if j.generation >= self._generation}
-
-    def _stop_jobs(self) -> None:
-        for job in self._jobs:
-            job.stop()
+    @property
+    def band_jobs(self) -> set[_BandJob]:
+        return self._bands_work.jobs
 
     def wait_for_workers(self, msecs: int = 5000) -> bool:
         """Start the bands if they wait for a paint, and wait for them (tests, PDF export)."""
-        self._bands_after_paint.run_now()
-        return self._pool.waitForDone(msecs)
+        return self._bands_work.wait(msecs)
 
     def shut_down(self, msecs: int = 3000) -> bool:
-        """The window closes: start nothing more, stop the running job and wait for it to end, so
-        no worker is left running Python while the interpreter shuts down."""
-        self._bands_after_paint.cancel()
-        self._stop_jobs()
-        return self._pool.waitForDone(msecs)
+        """The window closes: start nothing more, stop the running job and wait for it to end."""
+        return self._bands_work.shut_down(msecs)

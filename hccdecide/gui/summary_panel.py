@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
-from hccdecide.gui.after_paint import AfterPaint
+from hccdecide.gui.background import BackgroundWork
 
 if TYPE_CHECKING:  # the engine loads after the window's first paint; its names are imported where used
     from hccdecide.engine.assessment import Assessment
@@ -113,11 +113,10 @@ class SummaryPanel(QFrame):
         self._items = None  # next data of the current assessment, None while ranking
         self._failure = ""  # why the current ranking failed
         self._generation = 0
-        self._jobs: set[_NextDataJob] = set()
         # its own single thread: the ranking never queues the uncertainty bands behind it
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._ranking_after_paint = AfterPaint(self._start_ranking, self)
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(1)
+        self._ranking = BackgroundWork(self._ranking_job, pool, self)
         self.text = QLabel()
         self.text.setObjectName("summaryText")
         self.text.setWordWrap(True)
@@ -149,20 +148,25 @@ class SummaryPanel(QFrame):
         self.assessment, self.bands, self._items, self._failure = a, bands or {}, None, ""
         self._generation += 1
         self._render()
-        self._ranking_after_paint.request()
+        self._ranking.request()
 
-    def _start_ranking(self) -> None:
+    def _ranking_job(self) -> _NextDataJob:
         job = _NextDataJob(self._generation, self.assessment)
         job.signals.done.connect(self._next_data_ready)
         job.signals.failed.connect(self._ranking_failed)
-        self._jobs.add(job)
-        self._pool.start(job)
+        return job
+
+    @property
+    def ranking_jobs(self) -> set[_NextDataJob]:
+        return self._ranking.jobs
+
+    @property
+    def ranking_pool(self) -> QThreadPool:
+        return self._ranking.pool
 
     def stop_ranking(self) -> None:
         """The patient is changing: a ranking still running or queued is for an older patient."""
-        self._pool.clear()
-        for job in self._jobs:
-            job.stop()
+        self._ranking.stop()
 
     def show_bands(self, bands: dict) -> None:
         self.bands = bands or {}
@@ -172,7 +176,7 @@ class SummaryPanel(QFrame):
                 self.glance_changed.emit(self.glance)
 
     def _next_data_ready(self, generation: int, items) -> None:
-        self._jobs = {j for j in self._jobs if j.generation > generation}
+        self._ranking.forget_before(generation + 1)
         if generation != self._generation:
             return  # an older patient's ranking
         self._items = tuple(items)
@@ -180,7 +184,7 @@ class SummaryPanel(QFrame):
         self.glance_changed.emit(self.glance)
 
     def _ranking_failed(self, generation: int, message: str) -> None:
-        self._jobs = {j for j in self._jobs if j.generation > generation}
+        self._ranking.forget_before(generation + 1)
         if generation != self._generation:
             return
         self._items, self._failure = (), message
@@ -199,15 +203,11 @@ class SummaryPanel(QFrame):
 
     def wait_for_ranking(self, msecs: int = 5000) -> bool:
         """Start the ranking if it waits for a paint, and wait for it."""
-        self._ranking_after_paint.run_now()
-        return self._pool.waitForDone(msecs)
+        return self._ranking.wait(msecs)
 
     def shut_down(self, msecs: int = 3000) -> bool:
-        """The window closes: start nothing more, stop the ranking and wait for its thread to end,
-        so that no worker runs Python while the interpreter shuts down."""
-        self._ranking_after_paint.cancel()
-        self.stop_ranking()
-        return self._pool.waitForDone(msecs)
+        """The window closes: start nothing more, stop the ranking and wait for its thread to end."""
+        return self._ranking.shut_down(msecs)
 
     @property
     def ready(self) -> bool:
