@@ -1,8 +1,8 @@
 """How reported outcome figures and their ranges read on screen and in the report (one wording for both)."""
 from __future__ import annotations
 
-from hccdecide.engine.regimens import OutcomeRow
-from hccdecide.evidence.schema import Estimate
+from hccdecide.engine.regimens import Figure, OutcomeRow
+from hccdecide.evidence.schema import Comparison, Estimate
 
 
 def estimate_text(est: Estimate, unit: str, months: str = "months") -> str:
@@ -25,3 +25,33 @@ def range_text(row: OutcomeRow) -> str:
     text = span + ("%" if row.unit == "%" else f" {row.unit}")
     text += " (some not reached)" if row.any_not_reached else ""
     return text + (f" — {row.range_note}" if row.range_note else "")
+
+
+def _lower_first(label: str) -> str:
+    """"Resection alone" -> "resection alone"; an acronym ("TACE alone") keeps its capitals."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def comparator_text(fig: Figure, unit: str, months: str = "months") -> str:
+    """" vs 26.3% with resection alone (randomised)": the comparison arm's figure for the same measure,
+    or "" for a figure without one."""
+    c = fig.comparator
+    if c is None:
+        return ""
+    how = "randomised" if c.randomised else "not randomised"
+    return f" vs {estimate_text(c.outcome.estimate, unit, months)} with {_lower_first(c.arm.label)} ({how})"
+
+
+def figure_value_text(fig: Figure, unit: str, months: str = "months") -> str:
+    """One study's figure as shown in a list, with its comparison arm's figure where it has one."""
+    return estimate_text(fig.outcome.estimate, unit, months) + comparator_text(fig, unit, months)
+
+
+def effect_text(c: Comparison) -> str:
+    """A comparison's effect with its measure: "HR 0.72", or "difference +45 percentage points"."""
+    value = c.estimate.value
+    if value is None:
+        return f"{c.measure}: not reached"
+    if c.measure == "difference":
+        return f"difference {value:+g} percentage points"
+    return f"{c.measure} {value:g}"

@@ -13,6 +13,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, evidence_level
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
 from hccdecide.engine.next_data import SHOWN_IN_SUMMARY, NextData, next_data
+from hccdecide.engine.outcome_text import comparator_text
 from hccdecide.engine.prognosis import BASELINE, CurveEstimate
 from hccdecide.engine.regimens import (INDICATION_ABSENT, INDICATION_MET, INDICATION_NOT_ENTERED, Figure,
                                        OutcomeRow, RegimenResult, settleable)
@@ -113,10 +114,12 @@ def headline(r: RegimenResult) -> Headline:
 
 
 def figure_text(row: OutcomeRow, figure: Figure) -> str:
+    """The key figure, with the comparison arm's figure when the study compared arms (a controlled
+    result is never quoted without its control)."""
     estimate = figure.outcome.estimate
     if not estimate.reached or estimate.value is None:
-        return "not reached"
-    return f"{estimate.value:g}" + ("%" if row.unit == "%" else f" {row.unit}")
+        return "not reached" + comparator_text(figure, row.unit)
+    return f"{estimate.value:g}" + ("%" if row.unit == "%" else f" {row.unit}") + comparator_text(figure, row.unit)
 
 
 def span_text(row: OutcomeRow) -> str:

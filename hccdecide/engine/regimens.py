@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from hccdecide.figure_words import counted
-from hccdecide.engine.levels import evidence_level
+from hccdecide.engine.levels import RANDOMISED_DESIGNS, evidence_level
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, MISSING_DATA, NO_CHECKABLE_CRITERIA, NOT_MET,
                                        UNCERTAIN, StudyMatch, description_text, evaluate_rule)
 from hccdecide.evidence.library import RegimenInfo
@@ -74,6 +74,16 @@ def row_label(endpoint: str, measure: str, at_months: float | None) -> str:
 
 
 @dataclass(frozen=True)
+class Comparator:
+    """The same measure in the study's comparison arm (its control, or the arm it was matched to): a
+    figure from a comparative study is never shown without the figure it was compared with."""
+
+    arm: Arm
+    outcome: Outcome
+    randomised: bool
+
+
+@dataclass(frozen=True)
 class Figure:
     """One reported number for one arm of one study."""
 
@@ -81,6 +91,7 @@ class Figure:
     arm: Arm
     outcome: Outcome
     status: str  # the patient's status for that study
+    comparator: Comparator | None = None
 
 
 def time_origin_of(endpoint: str, outcome: Outcome) -> str:
@@ -292,6 +303,27 @@ def match_rank(m: StudyMatch) -> tuple:
     return (STATUS_RANK[m.status], evidence_level(m.study), -(m.study.n or 0), m.study.id)
 
 
+def _comparison_arms(study: Study, arm: Arm) -> list[Arm]:
+    """The arms this arm was compared with: the controls its comparisons name, and any arm without a
+    regimen of its own (no treatment, supportive care, surgery or drug alone)."""
+    named = {c.control for c in study.comparisons if c.experimental == arm.id}
+    return [a for a in study.arms if a.id != arm.id and (a.id in named or a.regimen_key is None)]
+
+
+def _same_measure(a: Outcome, b: Outcome) -> bool:
+    return (a.endpoint, a.measure, a.at_months, time_origin_of(a.endpoint, a), a.unit_of_analysis, a.site,
+            a.population_kind, a.population, a.phase) == \
+        (b.endpoint, b.measure, b.at_months, time_origin_of(b.endpoint, b), b.unit_of_analysis, b.site,
+         b.population_kind, b.population, b.phase)
+
+
+def comparator_of(study: Study, arm: Arm, outcome: Outcome) -> Comparator | None:
+    """The comparison arm's figure for the same measure, when exactly one arm reports it."""
+    found = [Comparator(other, o, study.design in RANDOMISED_DESIGNS)
+             for other in _comparison_arms(study, arm) for o in other.outcomes if _same_measure(outcome, o)]
+    return found[0] if len(found) == 1 else None
+
+
 def _regimen_arms(study: Study, key: str) -> list[Arm]:
     return [a for a in study.arms if a.regimen_key == key]
 
@@ -322,7 +354,8 @@ def outcome_rows(key: str, matches: Iterable[StudyMatch]) -> tuple[OutcomeRow, .
         split = _whole_cohort_arms(arms) > 1
         for arm in arms:
             for o in arm.outcomes:
-                buckets.setdefault(_row_key(o, arm, split), []).append(Figure(m.study, arm, o, m.status))
+                figure = Figure(m.study, arm, o, m.status, comparator_of(m.study, arm, o))
+                buckets.setdefault(_row_key(o, arm, split), []).append(figure)
     order = {k: i for i, k in enumerate(SUMMARY_ROWS)}
     rows = [OutcomeRow(e, meas, at, tuple(v), origin, unit, site, kind, pop, phase, arm)
             for (e, meas, at, origin, unit, site, kind, pop, phase, arm), v in buckets.items()]

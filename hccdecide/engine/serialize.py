@@ -22,7 +22,7 @@ from hccdecide.engine.icon_array import glance_icons, icon_array_json
 from hccdecide.engine.next_data import next_data_json
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.prognosis import CurveEstimate
-from hccdecide.engine.regimens import Benefit, OutcomeRow, RegimenResult, settleable
+from hccdecide.engine.regimens import Benefit, Figure, OutcomeRow, RegimenResult, settleable
 from hccdecide.engine.reported import ANALYSIS_LABEL, ReportedModel, ReportedSubgroup
 from hccdecide.engine.uncertainty import Band
 from hccdecide.evidence.schema import Estimate, Factor
@@ -103,9 +103,19 @@ def outcome_row_json(row: OutcomeRow) -> dict[str, Any]:
         "figures": [{"study": f.study.id, "arm": f.arm.label, "status": f.status,
                      **estimate_json(f.outcome.estimate), "definition": f.outcome.definition,
                      "population": f.outcome.population, "time_origin": f.outcome.time_origin,
-                     "location": f"{f.study.source_citation}: {f.outcome.location}"}
+                     "location": f"{f.study.source_citation}: {f.outcome.location}",
+                     "comparator": comparator_json(f)}
                     for f in row.figures],
     }
+
+
+def comparator_json(f: Figure) -> dict[str, Any] | None:
+    """The comparison arm's figure for the same measure (see regimens.Comparator), or None."""
+    c = f.comparator
+    if c is None:
+        return None
+    return {"arm": c.arm.label, "randomised": c.randomised, **estimate_json(c.outcome.estimate),
+            "location": f"{f.study.source_citation}: {c.outcome.location}"}
 
 
 def benefit_json(b: Benefit) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from hccdecide.figure_words import BAND, counted
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
-from hccdecide.engine.outcome_text import range_text
+from hccdecide.engine.outcome_text import figure_value_text, range_text
 from hccdecide.engine.plain_summary import at_a_glance
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.vocabulary import DISCLAIMER  # noqa: F401 - re-exported
@@ -56,6 +56,8 @@ def _regimen_lines(a: Assessment) -> list[str]:
         for row in r.outcomes[:5]:
             if row.value_range:
                 lines.append(f"      {row.label:40} {range_text(row)} ({counted(len(row.figures), 'figure')})")
+                lines += [f"        {f.study.short_name}: {figure_value_text(f, row.unit)}"
+                          for f in row.figures if f.comparator is not None]
     return lines
 
 

@@ -249,6 +249,7 @@ class Comparison(Strict):
     endpoint: Endpoint
     experimental: str
     control: str
+    # HR: hazard ratio; difference: experimental minus control rate, in percentage points
     measure: Literal["HR", "difference"] = "HR"
     estimate: Estimate
     p: Optional[str] = None  # as printed: "0.014", "<0.001", "NS"

@@ -11,10 +11,11 @@ from html import escape
 from hccdecide.figure_words import CI_LEVEL, HR_CI_HEADING
 from hccdecide.engine.levels import DESIGN_LABEL, level_label
 from hccdecide.engine.matching import requirement_text
+from hccdecide.engine.outcome_text import effect_text
 from hccdecide.engine.regimens import row_label
 from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
 from hccdecide.evidence.library import Library
-from hccdecide.evidence.schema import AllOf, AnyOf, Arm, Condition, Estimate, Rule, Study
+from hccdecide.evidence.schema import AllOf, AnyOf, Arm, Condition, Rule, Study
 from hccdecide.gui.results import fmt_estimate
 
 FROM_LIST = {"inclusion": "inclusion", "exclusion": "exclusion (stored as its negation)",
@@ -106,14 +107,10 @@ def arm_html(a: Arm, library: Library) -> str:
             + (_table(("Toxicity", "Grade ≥ 3", "Any grade", "Location"), tox) if tox else ""))
 
 
-def _est(e: Estimate) -> str:
-    return "not reached" if not e.reached else f"{e.value:g}{_ci(e.ci)}"
-
-
 def comparisons_html(s: Study) -> str:
     arms = {a.id: a.label for a in s.arms}
     rows = [(escape(c.endpoint), escape(f"{arms[c.experimental]} vs {arms[c.control]}"),
-             escape(f"{c.measure} {_est(c.estimate)}"), _e(c.p), _e(c.analysis), escape(c.location), _e(c.note))
+             escape(effect_text(c) + _ci(c.estimate.ci)), _e(c.p), _e(c.analysis), escape(c.location), _e(c.note))
             for c in s.comparisons]
     return _table(("Endpoint", "Arms", "Effect", "p", "Analysis", "Location", "Note"), rows)
 

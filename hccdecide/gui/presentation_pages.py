@@ -17,7 +17,7 @@ from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import RegimenResult
 from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
-from hccdecide.engine.outcome_text import estimate_text, range_text
+from hccdecide.engine.outcome_text import effect_text, estimate_text, range_text
 from hccdecide.engine.icon_array import IconArray, glance_icons, individual_icons
 from hccdecide.engine.plain_summary import at_a_glance, shown_regimens
 from hccdecide.engine.regimens import ENDPOINT_LABEL
@@ -219,8 +219,8 @@ def _benefit_html(r: RegimenResult, t: Typography) -> str:
         ci = f" ({ci_text(est.ci, est.ci_level)})" if est.ci else " (no CI reported)"
         control = "; ".join(f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {estimate_text(o.estimate, o.unit)}"
                             for o in b.control.outcomes[:2])
-        lines.append(f"<b>Randomised</b> {_bracketed(b.study.short_name)}: {escape(c.measure)} "
-                     f"<b>{est.value:g}</b>{escape(ci)} for {escape(ENDPOINT_LABEL.get(c.endpoint, c.endpoint))} "
+        lines.append(f"<b>Randomised</b> {_bracketed(b.study.short_name)}: "
+                     f"<b>{escape(effect_text(c))}</b>{escape(ci)} for {escape(ENDPOINT_LABEL.get(c.endpoint, c.endpoint))} "
                      f"vs {escape(b.control.label)}" + (f" — control arm: {escape(control)}" if control else ""))
     return "".join(t.para(line) for line in lines)
 

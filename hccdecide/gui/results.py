@@ -158,7 +158,7 @@ class OutcomeTree(QTreeWidget):
         fit_columns(self, {0: 2, 1: 2, 2: 2, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
-        from hccdecide.engine.outcome_text import range_text
+        from hccdecide.engine.outcome_text import figure_value_text, range_text
 
         self.clear()
         if r is None:
@@ -174,7 +174,7 @@ class OutcomeTree(QTreeWidget):
                 for col in range(3):
                     top.setForeground(col, QBrush(QColor("#6b7280")))
             for fig in row.figures:
-                child = QTreeWidgetItem(["", fmt_estimate(fig.outcome.estimate, row.unit),
+                child = QTreeWidgetItem(["", figure_value_text(fig, row.unit, months="mo"),
                                          f"{fig.study.short_name} · {fig.arm.label}",
                                          f"{fig.study.source_citation}: {fig.outcome.location}"])
                 badge(child, 0, fig.status)
@@ -199,6 +199,7 @@ class BenefitTree(QTreeWidget):
         fit_columns(self, {0: 3, 1: 2, 2: 3, 3: 1.5}, wrap={0, 1, 2})
 
     def show_regimen(self, r: RegimenResult | None) -> None:
+        from hccdecide.engine.outcome_text import effect_text
         from hccdecide.engine.regimens import ENDPOINT_LABEL
 
         self.clear()
@@ -208,7 +209,7 @@ class BenefitTree(QTreeWidget):
         for b in r.benefits:
             c = b.comparison
             est = c.estimate
-            effect = f"{c.measure} {est.value:g}" + (f" ({ci_text(est.ci, est.ci_level)})" if est.ci else "")
+            effect = effect_text(c) + (f" ({ci_text(est.ci, est.ci_level)})" if est.ci else "")
             effect += f", p {c.p}" if c.p else ""
             control = "; ".join(
                 f"{ENDPOINT_LABEL.get(o.endpoint, o.endpoint)} {'median' if o.measure == 'median' else ''}"

@@ -21,7 +21,7 @@ from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL, evidence_level, level_label
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN,
                                        StudyMatch)
-from hccdecide.engine.outcome_text import estimate_text, range_text
+from hccdecide.engine.outcome_text import effect_text, estimate_text, figure_value_text, range_text
 from hccdecide.engine.prognosis import AFTER_RESPONSE, CurveEstimate
 from hccdecide.engine.regimens import RegimenResult, row_label
 from hccdecide.engine.reported import ANALYSIS_LABEL, figure_text
@@ -305,7 +305,7 @@ class _Builder:
                 who = f"{self.cite(f.study)} · {f.arm.label}" + ("" if f.status == ELIGIBLE else f" ({f.status})")
                 origin = f"; from {f.outcome.time_origin}" if f.outcome.time_origin else ""
                 rows.append((row.label if i == 0 else "", range_text(row) if i == 0 else "",
-                             estimate_text(f.outcome.estimate, row.unit) + origin, who,
+                             figure_value_text(f, row.unit) + origin, who,
                              f"{f.study.source_citation}: {f.outcome.location}"))
         if rows:
             self.add(Table(("Outcome", "Range", "Figure", "Study · arm", "Source location"), tuple(rows),
@@ -319,7 +319,7 @@ class _Builder:
                 ref = "; ".join(f"{row_label(o.endpoint, o.measure, o.at_months)} {estimate_text(o.estimate, o.unit)}"
                                 for o in b.control.outcomes if o.endpoint == c.endpoint) or "not reported"
                 est = c.estimate
-                effect = f"{c.measure} {num(est.value)}" + (f" ({fmt_ci(est.ci)})" if est.ci else "")
+                effect = effect_text(c) + (f" ({fmt_ci(est.ci)})" if est.ci else "")
                 rows.append((f"{self.cite(b.study)} ({b.status})", f"{b.experimental.label} vs {b.control.label}",
                              c.endpoint, effect, c.p or "—", ref, f"{b.study.source_citation}: {c.location}"))
             self.add(Table(("Study", "Comparison", "Endpoint", "Effect", "p", "Control arm (reference)", "Source"),

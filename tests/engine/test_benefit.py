@@ -74,7 +74,7 @@ def test_control_curve_passes_through_published_points():
 def test_too_far_beyond_the_last_control_figure_is_not_derived(library):
     study = library.study("cctg_he1_palliative")  # control OS only at 3 months
     # its HR (p 0.068) is not significant; made significant here so that only the horizon rule speaks
-    comp = study.comparisons[0].model_copy(update={"p": "0.01"})
+    comp = next(c for c in study.comparisons if c.endpoint == "OS").model_copy(update={"p": "0.01"})
     arms = {a.id: a for a in study.arms}
     ab = absolute_benefit(Benefit(study, comp, arms[comp.experimental], arms[comp.control], ELIGIBLE))
     assert not ab.derived and "end at 3 months" in ab.reason

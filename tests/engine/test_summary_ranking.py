@@ -79,7 +79,8 @@ def test_oligoprogression_sentence_names_hsu_its_level_and_figure_and_the_open_p
 def test_rtog1112_says_that_no_entry_can_settle_its_fit(oligo):
     text = sentence_of(oligo, "rt_tki")
     assert text == ("RT + tyrosine-kinase inhibitor (uncertain): Dawson 2025 (NRG/RTOG 1112) — Level 1, randomised "
-                    "phase III — reports median overall survival: 15.8 months; Dawson 2025 (NRG/RTOG 1112) reports "
+                    "phase III — reports median overall survival: 15.8 months vs 12.3 months with sorafenib alone "
+                    "(randomised); Dawson 2025 (NRG/RTOG 1112) reports "
                     "no criterion on line of therapy, so no entry can settle the fit.")
 
 
@@ -121,9 +122,11 @@ def test_pain_entered_as_present_offers_the_pain_regimen_with_its_own_figure():
     pain = next(r for r in a.regimens if r.info.key == "palliative_rt")
     assert pain.indication == INDICATION_MET and pain in shown_regimens(a)
     # level and figure from the same trial: CCTG HE1, randomised phase III, 8 Gy arm pain response at
-    # 1 month 67 % (not Yeung 2020's retrospective 50 %)
+    # 1 month 67 % against 22 % with supportive care alone (not Yeung 2020's retrospective 50 %); only
+    # 35 % of its patients had HCC (Kang 2026, Palliative RT for primary HCC section)
     text = regimen_sentence(pain)
-    assert "CCTG HE1 (Dawson 2024) — Level 1, randomised phase III — reports pain response, 1-month: 67%" in text
+    assert ("CCTG HE1 (Dawson 2024; only 35% had HCC) — Level 1, randomised phase III — reports pain response, "
+            "1-month: 67% vs 22% with best supportive care alone (randomised)") in text
     assert "50%" not in text and "Yeung" not in text
 
 
