@@ -8,7 +8,8 @@ Otherwise it is *uncertain*, of one or both kinds, listed in this order:
 
 - ``missing_data``: patient entries are unknown (or in conflict); entering the named fields settles it;
 - ``unreported_criteria``: the source reports no criterion for a domain (or none admitting the gated
-  patient); nothing the clinician enters can settle it.
+  patient), or says it has criteria it does not print (``unavailable_criteria``, e.g. a list kept in a
+  supplement the source lacks); nothing the clinician enters can settle it.
 
 Administrative criteria are listed "to confirm" and never decide the status.
 """
@@ -180,6 +181,11 @@ class StudyMatch:
     gate_descriptions: tuple[tuple[Gate, Criterion], ...] = ()
 
     @property
+    def unavailable_criteria(self) -> tuple[str, ...]:
+        """Criteria the source has but does not print, in words with where it says so."""
+        return tuple(f"its {u.what} ({u.why}; {u.location})" for u in self.study.unavailable_criteria)
+
+    @property
     def uncertain_kinds(self) -> tuple[dict[str, Any], ...]:
         """Why an uncertain study is uncertain: missing data first (the clinician can act on it), then
         criteria the source does not report."""
@@ -188,9 +194,11 @@ class StudyMatch:
         out: list[dict[str, Any]] = []
         if self.missing:
             out.append({"kind": MISSING_DATA, "fields": list(self.missing)})
-        if self.unreported_domains or self.unadmitted_gates:
+        if self.unreported_domains or self.unadmitted_gates or self.unavailable_criteria:
             kind = {"kind": UNREPORTED_CRITERIA, "domains": list(self.unreported_domains),
                     "gates": [g.label for g in self.unadmitted_gates]}
+            if self.unavailable_criteria:
+                kind["unavailable"] = list(self.unavailable_criteria)
             if self.gate_descriptions:
                 kind["gates_only_described"] = [{"gate": g.label, "criterion": c.id, "location": c.location,
                                                  "cohort_count": c.cohort_count or None}
@@ -238,6 +246,7 @@ class StudyMatch:
             else:
                 what = [self._domain_text(d) for d in kind["domains"]]
                 what += [self.gate_text(g) for g in self.unadmitted_gates]
+                what += list(self.unavailable_criteria)
                 out.append("not reported by the source: " + "; ".join(what))
         return " · ".join(out)
 
@@ -453,7 +462,7 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     if status == INELIGIBLE:
         return StudyMatch(study, status, results, warnings, (), gates, doses, described)
     domains = unreported_domains(study, results, derived.facts)
-    if domains or gates:
+    if domains or gates or study.unavailable_criteria:  # "eligible" only on criteria all checked
         status = UNCERTAIN
     return StudyMatch(study, status, results, warnings, domains, gates, doses, described)
 

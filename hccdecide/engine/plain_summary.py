@@ -165,6 +165,10 @@ def why_text(r: RegimenResult) -> str:
         return f"; entering {', '.join(fields[:2])}{more} would settle the fit to {name}"
     if NO_CHECKABLE_CRITERIA in lead.warnings:
         return f"; {name} gives no criterion that can be checked, so no entry can settle the fit"
+    if lead.study.unavailable_criteria:
+        what = " and ".join(u.what for u in lead.study.unavailable_criteria)
+        why = "; ".join(u.why for u in lead.study.unavailable_criteria)
+        return f"; {name}'s {what} could not be checked ({why}), so no entry can settle the fit"
     missing = [_domain_words(lead, d) for d in lead.unreported_domains]
     # a gate no study of the regimen admits has its own sentence after this one: not said twice
     said = {g.key for g in r.unadmitted_gates}

@@ -102,6 +102,15 @@ class DomainCoverage(Strict):
         return self
 
 
+class UnavailableCriteria(Strict):
+    """Criteria the source says exist but does not print (e.g. a complete list kept in a supplement the
+    source document lacks): a patient can never be "eligible" on criteria that could not be checked."""
+
+    what: str  # own words, e.g. "exclusion criteria"
+    why: str  # own words, e.g. "the complete eligibility list is in a supplement that is not available"
+    location: str
+
+
 class Criterion(Strict):
     """One eligibility requirement, phrased as what the patient must satisfy.
 
@@ -434,6 +443,7 @@ class Study(Strict):
     subgroups: list[SubgroupComparison] = []
     population_bounds: list[Bound] = []
     core_domains: dict[CoreDomain, DomainCoverage] = {}
+    unavailable_criteria: list[UnavailableCriteria] = []
     pooled: Optional[Pooled] = None  # meta-analyses: the designs they pool, which set their level
     dose_requirement: Optional[DoseRequirement] = None
     follow_up_months: Optional[float] = None

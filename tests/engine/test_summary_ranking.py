@@ -204,12 +204,18 @@ def test_a_regimen_built_for_an_entered_finding_ranks_before_generic_ones(librar
 # -- the other patients read right -------------------------------------------------------------------
 
 def test_resectable_mvi_summary_names_the_perioperative_regimen():
+    # Pan 2024 prints only its major inclusion criteria, the complete list being in a supplement the
+    # document lacks (Methods, Study design and participants): every checkable criterion is met, yet the
+    # regimen is uncertain, and the sentence names why. With no regimen fitted with certainty, the
+    # uncertain ones built for the entered finding are named by level (Hu 2023 and Wei 2019: Level 2)
     a = case("training_resectable_mvi")
-    assert named(a) == ["periop_pd1_imrt_mvi"]
-    assert regimens_sentences(a)[1] == (
-        "Perioperative PD-1 inhibitor + IMRT, then resection (eligible; built for resectable disease with "
+    assert named(a) == ["rt_io_pvtt", "neoadjuvant_rt_resection", "periop_pd1_imrt_mvi"]
+    assert regimens_sentences(a)[3] == (
+        "Perioperative PD-1 inhibitor + IMRT, then resection (uncertain; built for resectable disease with "
         "macrovascular invasion, as entered): Pan 2024 — Level 3, prospective single-arm — reports median "
-        "overall survival (from first tislelizumab dose): 18.7 months.")
+        "overall survival (from first tislelizumab dose): 18.7 months; Pan 2024's exclusion criteria could not "
+        "be checked (the document gives only the major inclusion criteria; the complete eligibility list is in "
+        "the article's supplement, which is not available), so no entry can settle the fit.")
 
 
 def test_unresectable_main_trunk_pvtt_child_pugh_b_leads_with_thrombus_regimens():
