@@ -181,6 +181,8 @@ FIELDS: tuple[FieldSpec, ...] = (
        help="Liver tumour treated and without progression (oligometastasis trials)."),
     _F("prior_tace", "Previous TACE", BOOLEAN, G_LOCAL),
     _F("tace_incomplete_response", "Incomplete response after TACE", BOOLEAN, G_LOCAL),
+    _F("tace_cycles", "TAE/TACE cycles given so far", INTEGER, G_LOCAL, "", 0, 50,
+       help="Trials after an incomplete TACE state how many cycles came before (e.g. exactly one)."),
     _F("prior_rt_same_site", "Previous radiotherapy to the same site", BOOLEAN, G_LOCAL),
     _F("transplant_candidate", "Listed or candidate for liver transplant", BOOLEAN, G_LOCAL),
     _F("painful_liver_tumour", "Pain from the liver tumour", BOOLEAN, G_LOCAL),

@@ -88,7 +88,7 @@ _DOMAIN_VARS = {
     SETTING: ("treatment_naive", "recurrent", "resectable", "resected", "residual_disease", "narrow_margin",
               "microvascular_invasion", "prior_systemic_therapy", "progressed_on_sorafenib",
               "anti_pd1_refractory", "first_line_therapy", "months_stable_on_first_line", "ablation_candidate",
-              "transplant_candidate", "prior_tace", "tace_incomplete_response", "prior_rt_same_site",
+              "transplant_candidate", "prior_tace", "tace_incomplete_response", "tace_cycles", "prior_rt_same_site",
               "primary_controlled", "painful_liver_tumour", "central_location"),
 }
 DOMAIN_OF: dict[str, str] = {v: d for d, vs in _DOMAIN_VARS.items() for v in vs}

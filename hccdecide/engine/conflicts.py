@@ -65,6 +65,27 @@ def _history(v: Mapping[str, Any]) -> list[Note]:
     return out
 
 
+def _tace_count(v: Mapping[str, Any]) -> list[Note]:
+    """The number of TAE/TACE cycles against the yes/no answers about TACE."""
+    cycles = v.get("tace_cycles")
+    if cycles is None:
+        return []
+    if cycles > 0:
+        denied = [k for k in ("prior_tace",) if v.get(k) is False] + \
+            [k for k in ("treatment_naive",) if v.get(k) is True]
+        what = f"{cycles} TAE/TACE cycle(s) entered, yet"
+    else:
+        denied = [k for k in ("prior_tace", "tace_incomplete_response") if v.get(k) is True]
+        what = "no TAE/TACE cycle entered, yet"
+    if not denied:
+        return []
+    words = {"prior_tace": "previous TACE marked " + ("no" if cycles > 0 else "yes"),
+             "treatment_naive": "no previous HCC treatment marked", "tace_incomplete_response":
+             "an incomplete response after TACE marked"}
+    return [Note("tace_cycles", "conflict", f"{what} {' and '.join(words[k] for k in denied)}",
+                 ("tace_cycles", *denied))]
+
+
 def _progression(v: Mapping[str, Any]) -> list[Note]:
     lesions, organs = v.get("progressing_lesions"), v.get("progressing_organs")
     if lesions is None or organs is None:
@@ -82,7 +103,8 @@ def _nodes(v: Mapping[str, Any]) -> list[Note]:
     return []
 
 
-CHECKS: tuple[Callable[[Mapping[str, Any]], list[Note]], ...] = (_tumour, _history, _progression, _nodes)
+CHECKS: tuple[Callable[[Mapping[str, Any]], list[Note]], ...] = (_tumour, _history, _tace_count, _progression,
+                                                                   _nodes)
 
 
 def conflicts(values: Mapping[str, Any]) -> list[Note]:

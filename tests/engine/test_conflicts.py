@@ -33,6 +33,10 @@ def conflicts(**values):
     # a non-regional location set for nodes marked absent
     (dict(lnm_present=False, lnm_location_override="non_regional"), {"lnm_present", "lnm_location_override"}),
     (dict(resected=False, narrow_margin=True), {"resected", "narrow_margin"}),
+    # a count of TAE/TACE cycles against the yes/no answers about TACE and previous treatment
+    (dict(prior_tace=False, tace_cycles=2), {"prior_tace", "tace_cycles"}),
+    (dict(treatment_naive=True, tace_cycles=1), {"treatment_naive", "tace_cycles"}),
+    (dict(tace_incomplete_response=True, tace_cycles=0), {"tace_incomplete_response", "tace_cycles"}),
 ])
 def test_each_contradiction_is_a_conflict_at_the_fields_involved(values, fields):
     notes = conflicts(**values)
@@ -44,6 +48,8 @@ def test_each_contradiction_is_a_conflict_at_the_fields_involved(values, fields)
     dict(tumour_count=1, largest_diameter_cm=3, sum_diameter_cm=3),
     dict(inr=1.1, pt_prolongation_s=1.0),          # both 1 point
     dict(treatment_naive=True, prior_tace=False),
+    dict(treatment_naive=True, prior_tace=False, tace_cycles=0),
+    dict(prior_tace=True, tace_incomplete_response=True, tace_cycles=1),
     dict(progressing_lesions=3, progressing_organs=2),
     dict(lnm_present=True, lnm_count=2, lnm_stations=["hepatic_hilum"]),
 ])

@@ -18,6 +18,11 @@ LIVER_A5 = dict(bilirubin_umol_l=15, albumin_g_l=40, inr=1.1, ascites="none", en
 # meets every criterion Pan 2024 prints (Methods, Study design and participants; Procedures)
 PAN_FIT = dict(age_years=55, treatment_naive=True, resectable=True, vp=3, vv=0, ecog=0, alt_u_l=30, ast_u_l=30,
                platelets_10e9_l=150, extrahepatic_spread=False, lnm_present=False, **LIVER_A5)
+# Comito 2022 (Kang 2026, Table 2): incomplete response after one TAE/TACE cycle, unresectable, BCLC A-B,
+# Child-Pugh A-B; two tumours of 4.2 and 2.6 cm, no spread, ECOG 0, Child-Pugh A: BCLC B
+COMITO_FIT = dict(age_years=67, ecog=0, tumour_count=2, largest_diameter_cm=4.2, sum_diameter_cm=6.8,
+                  resectable=False, treatment_naive=False, prior_tace=True, tace_incomplete_response=True,
+                  vp=0, vv=0, lnm_present=False, extrahepatic_spread=False, **LIVER_A5)
 
 
 def match(library, study_id, values):
@@ -54,3 +59,28 @@ def test_the_flag_is_general_any_study_can_carry_it(library):
     flagged = luo.model_copy(update={"unavailable_criteria": [gap]})
     m = match_study(flagged, derive(Patient.from_dict(luo_fit)))
     assert m.status == UNCERTAIN and "kept in an appendix not available; Methods" in m.uncertain_text
+
+
+def _comito_cycles(m):
+    return next(c for c in m.criteria if c.criterion.id == "incomplete_after_tace")
+
+
+def test_comito_one_tace_cycle_is_unknown_until_the_count_is_entered(library):
+    """Kang 2026, Table 2: patients previously treated with one TAE/TACE cycle. Without the count the
+    criterion cannot be met; the missing field is named so the clinician can enter it."""
+    m = match(library, "comito2022_tace_sbrt", COMITO_FIT)
+    assert _comito_cycles(m).status == UNKNOWN
+    assert "tace_cycles" in m.missing
+
+
+def test_comito_one_tace_cycle_met_with_one_and_not_met_with_three(library):
+    assert _comito_cycles(match(library, "comito2022_tace_sbrt", dict(COMITO_FIT, tace_cycles=1))).status == MET
+    three = match(library, "comito2022_tace_sbrt", dict(COMITO_FIT, tace_cycles=3))
+    assert _comito_cycles(three).status == NOT_MET and three.status == INELIGIBLE
+
+
+def test_a_cycle_count_against_no_previous_tace_leaves_the_criterion_uncertain(library):
+    """One cycle entered while previous TACE is marked no: a conflict, decided from neither side."""
+    m = match(library, "comito2022_tace_sbrt", dict(COMITO_FIT, prior_tace=False, tace_cycles=1))
+    assert m.status == UNCERTAIN and _comito_cycles(m).status == UNKNOWN
+    assert "1 TAE/TACE cycle(s) entered, yet previous TACE marked no" in _comito_cycles(m).reason
