@@ -24,6 +24,7 @@ def range_text(row: OutcomeRow) -> str:
     span = f"{rng[0]:g}" if rng[0] == rng[1] else f"{rng[0]:g}–{rng[1]:g}"
     text = span + ("%" if row.unit == "%" else f" {row.unit}")
     text += " (some not reached)" if row.any_not_reached else ""
+    text += "".join(f" — {note}" for note in row.within_study_notes)
     return text + (f" — {row.range_note}" if row.range_note else "")
 
 

@@ -175,6 +175,13 @@ class OutcomeRow:
         return (min(values), max(values)) if values else None
 
     @property
+    def within_study_notes(self) -> tuple[str, ...]:
+        """For a study that gives several figures of the range, what sets them apart (as recorded), so a
+        span inside one study is never read as two studies or as a range of patients."""
+        notes = {f"{f.study.short_name}: {f.outcome.sets_apart}" for f in self.range_figures if f.outcome.sets_apart}
+        return tuple(sorted(notes))
+
+    @property
     def any_not_reached(self) -> bool:
         return any(not f.outcome.estimate.reached for f in self.range_figures)
 

@@ -205,6 +205,9 @@ class Outcome(Strict):
     site: str = ""
     population_kind: Literal["whole", "subgroup", "outcome_defined"] = "whole"
     phase: str = ""
+    # when the study gives more than one figure for the same measure: what sets this one apart from the
+    # others, in own words, or that the source does not say ("" = the study gives only this one)
+    sets_apart: str = ""
     location: str
     note: str = ""
 

@@ -41,3 +41,19 @@ def test_luo_group_sizes_show_both_counts_with_their_locations(library):
     assert {(v.value, v.location) for v in sizes.values} >= {
         ("14 IMRT + TACE, 7 IMRT alone", "Abstract, Patients and Methods"),
         ("15 IMRT + TACE, 6 IMRT alone", "Results, Follow-Up and Treatment")}
+
+
+def test_lee_span_says_the_source_does_not_separate_its_ends():
+    """Kang 2026, As Bridging Therapy section: a phase II non-randomised trial reported ORRs of 62.5-78.1%
+    after SBRT, with nothing said of what separates the two figures. The row says so."""
+    row = next(row for row in regimen("sbrt_bridging").outcomes if row.endpoint == "ORR")
+    assert row.value_range == (62.5, 78.1)
+    assert range_text(row).startswith("62.5–78.1% — Lee 2024: the review prints 62.5% and 78.1% as one span "
+                                      "and does not say what separates them")
+
+
+def test_a_range_across_studies_carries_no_such_note():
+    """Adjuvant RT 5-year DFS: Chen 2021 51.6%, Shi 2022 56.1%, Long 2023 56.3% (Kang 2026, Perioperative
+    radiotherapy): one figure per study, nothing to separate within a study."""
+    row = next(row for row in regimen("adjuvant_rt").outcomes if row.endpoint == "DFS" and row.at_months == 60)
+    assert row.value_range == (51.6, 56.3) and row.within_study_notes == ()
