@@ -5,7 +5,9 @@ Levels follow the Oxford CEBM 2011 table for treatment benefits, on the project'
 randomised; 3 = prospective non-randomised; 4 = retrospective; 5 = protocol without results. A
 meta-analysis is graded by what it pools: of randomised trials only, level 1; otherwise the level of
 the least rigorous design it pools; when the source does not say what it pools, level 4 (the lowest
-it could be, so that it never lends more authority than it may have).
+it could be, so that it never lends more authority than it may have). A trial randomised only between
+variants of one strategy (``randomised_within_strategy``) has no randomised control for the strategy
+itself, so for it the trial is a prospective series, level 3.
 """
 from __future__ import annotations
 
@@ -47,7 +49,17 @@ META_RULE = ("a meta-analysis is graded by what it pools (Oxford CEBM 2011): of 
              "level 1; otherwise the level of its least rigorous design; not stated, level 4")
 
 
+WITHIN_STRATEGY = "randomised only between variants of the same strategy, so a prospective series for it"
+
+
+def design_text(study: Study) -> str:
+    """The design in words, saying when its randomisation does not test the strategy itself."""
+    return DESIGN_LABEL[study.design] + (f" ({WITHIN_STRATEGY})" if study.randomised_within_strategy else "")
+
+
 def evidence_level(study: Study) -> int:
+    if study.randomised_within_strategy:
+        return LEVEL_BY_DESIGN[Design.PROSPECTIVE]
     if study.design != Design.META_ANALYSIS:
         return LEVEL_BY_DESIGN[study.design]
     designs = study.pooled.designs if study.pooled else []
@@ -73,4 +85,6 @@ def pooled_text(study: Study) -> str:
 
 def level_label(study: Study) -> str:
     base = LEVEL_LABEL[evidence_level(study)]
+    if study.randomised_within_strategy:
+        return f"{base} ({design_text(study)})"
     return f"{base} ({pooled_text(study)})" if study.design == Design.META_ANALYSIS else base

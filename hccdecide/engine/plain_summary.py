@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 
 from hccdecide.figure_words import BAND
 from hccdecide.engine.assessment import Assessment
-from hccdecide.engine.levels import DESIGN_LABEL, evidence_level
+from hccdecide.engine.levels import design_text, evidence_level
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
 from hccdecide.engine.next_data import SHOWN_IN_SUMMARY, NextData, next_data
 from hccdecide.engine.outcome_text import comparator_text
@@ -193,7 +193,7 @@ def indication_text(r: RegimenResult) -> str:
 
 
 def study_level_text(study) -> str:
-    return f"{study.short_name} — Level {evidence_level(study)}, {DESIGN_LABEL[study.design]} —"
+    return f"{study.short_name} — Level {evidence_level(study)}, {design_text(study)} —"
 
 
 def evidence_text(r: RegimenResult, h: Headline) -> str:

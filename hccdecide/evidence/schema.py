@@ -448,6 +448,9 @@ class Study(Strict):
     core_domains: dict[CoreDomain, DomainCoverage] = {}
     unavailable_criteria: list[UnavailableCriteria] = []
     pooled: Optional[Pooled] = None  # meta-analyses: the designs they pool, which set their level
+    # randomised only between variants of one strategy (e.g. SBRT + one or two checkpoint inhibitors):
+    # for the strategy itself there is no randomised control, so it is graded as a prospective series
+    randomised_within_strategy: bool = False
     dose_requirement: Optional[DoseRequirement] = None
     follow_up_months: Optional[float] = None
     discrepancies: list[Discrepancy] = []
@@ -471,6 +474,13 @@ class Study(Strict):
             if with_outcomes:
                 raise ValueError(f"a protocol without results carries no outcomes ({', '.join(with_outcomes)})")
         return arms
+
+    @model_validator(mode="after")
+    def _within_strategy_needs_randomisation(self) -> "Study":
+        if self.randomised_within_strategy and self.design not in (
+                Design.RCT_PHASE3, Design.RCT_PHASE2, Design.RANDOMISED, Design.RANDOMISED_PILOT):
+            raise ValueError("randomised_within_strategy belongs to a randomised design")
+        return self
 
     @model_validator(mode="after")
     def _qualitative_has_no_figures(self) -> "Study":

@@ -221,7 +221,10 @@ def test_resectable_mvi_summary_names_the_perioperative_regimen():
 def test_unresectable_main_trunk_pvtt_child_pugh_b_leads_with_thrombus_regimens():
     a = case("training_main_trunk_pvtt")
     assert a.derived.facts["child_pugh_class"] == "B"
-    assert named(a) == ["rt_io_pvtt", "rt_mvi", "rt_io"]
+    # third place: RT + TKI and SBRT + immunotherapy both rank by a Level 3 lead (Juloori 2023 is randomised
+    # only between two SBRT + immunotherapy variants, so no longer Level 2 for the strategy); the larger
+    # total n decides (RT + TKI 177 against 161)
+    assert named(a) == ["rt_io_pvtt", "rt_mvi", "rt_tki"]
     assert "Hu 2023 — Level 2, randomised (phase not stated) — reports median overall survival: 12.7 months" in \
         sentence_of(a, "rt_io_pvtt")
     # the neoadjuvant regimen ends in a resection: not offered while resectability is not entered

@@ -57,3 +57,22 @@ def test_a_range_across_studies_carries_no_such_note():
     radiotherapy): one figure per study, nothing to separate within a study."""
     row = next(row for row in regimen("adjuvant_rt").outcomes if row.endpoint == "DFS" and row.at_months == 60)
     assert row.value_range == (51.6, 56.3) and row.within_study_notes == ()
+
+
+def test_juloori_is_a_prospective_series_for_sbrt_plus_immunotherapy(library):
+    """Kang 2026, Table 5 and reference 53: phase I trial randomising SBRT followed by nivolumab with or
+    without ipilimumab. Both arms are SBRT + checkpoint blockade, so for that strategy there is no
+    randomised control: level 3, said in the level and the design text."""
+    study = library.study("juloori2023_sbrt_nivo_ipi")
+    assert study.design == Design.RANDOMISED_PILOT and study.randomised_within_strategy
+    assert evidence_level(study) == 3
+    assert "randomised only between variants of the same strategy" in level_label(study)
+    assert study_level_text(study) == ("Juloori 2023 — Level 3, randomised pilot (randomised only between variants "
+                                       "of the same strategy, so a prospective series for it) —")
+    assert regimen("rt_io_dual").best_level == 3
+
+
+def test_a_trial_randomised_against_another_strategy_keeps_its_level(library):
+    """RTOG 1112 randomised SBRT + sorafenib against sorafenib alone (Kang 2026, Table 4): level 1."""
+    study = library.study("dawson2025_rtog1112_sbrt_sorafenib")
+    assert not study.randomised_within_strategy and evidence_level(study) == 1
