@@ -93,17 +93,26 @@ def benefit_icons(ab: AbsoluteBenefit, months: int = 24) -> IconArray | None:
     sentence = (f"Of 100 patients like those in {b.study.short_name}, about {control} are {state} at {_when(months)} "
                 f"with {_lower_first(b.control.label)} and about {experimental} with "
                 f"{_lower_first(b.experimental.label)} (derived from the HR, proportional hazards).")
+    if d.interval_pp is None:  # the icons look as sure as any other: the sentence must say they are not
+        sentence += (f" The source prints no CI for the HR ({_hr_printed(ab)}), so how uncertain the "
+                     f"{experimental - control} additional patients are cannot be shown.")
     if d.extrapolated:  # the benefit engine marks it; the icons must say so wherever they appear
         sentence += (f" The {_when(months, adjective=True)} figure is extrapolated: the control arm's last "
                      f"published figure is at {ab.control_points[-1][0]:g} months.")
     counts = ((ALIVE, control), (ADDED, sure_added), (ADDED_RANGE, added_range),
               (NOT_ALIVE, TOTAL - control - sure_added - added_range))
-    derived = "derived, extrapolated" if d.extrapolated else "derived"
+    derived = ", ".join(("derived", *(["no CI in the source"] if d.interval_pp is None else []),
+                         *(["extrapolated"] if d.extrapolated else [])))
     labels = {ALIVE: f"{state} with {_lower_first(b.control.label)}", ADDED: f"additionally with the addition ({derived})",
               ADDED_RANGE: "additional within the HR's CI", NOT_ALIVE: _event(ab.benefit.comparison.endpoint)}
     title = f"{b.study.short_name}: {b.comparison.endpoint}, {_when(months)}"
     title += ", extrapolated" if d.extrapolated else ""
     return IconArray(title, sentence, counts, labels)
+
+
+def _hr_printed(ab: AbsoluteBenefit) -> str:
+    p = ab.benefit.comparison.p
+    return f"HR {ab.hr:g}" + (f", p = {p}" if p else "")
 
 
 def glance_icons(a, glance, bands) -> tuple[IconArray, ...]:

@@ -87,6 +87,17 @@ def test_benefit_icons_count_control_and_added_survivors(library):
     assert "about 26" in icons.sentence and "about 38" in icons.sentence
 
 
+def test_icons_of_an_hr_without_a_ci_say_that_their_uncertainty_cannot_be_shown(library):
+    """RTOG 1112 prints OS HR 0.72, p = 0.04 and no CI (Kang 2026, Table 4): the 12 added icons are a
+    point estimate, and the sentence and legend say so; with a CI the range is drawn instead."""
+    icons = benefit_icons(absolute_benefit(rtog_benefit(library, "OS")))
+    assert "no CI for the HR (HR 0.72, p = 0.04)" in icons.sentence
+    assert "12 additional patients are cannot be shown" in icons.sentence
+    assert "no CI in the source" in icons.labels[ADDED]
+    with_ci = benefit_icons(absolute_benefit(rtog_benefit(library, "OS", ci=[0.5, 1.0])))
+    assert "no CI" not in with_ci.sentence + with_ci.labels[ADDED]
+
+
 def test_the_extrapolated_two_year_figure_says_so_in_the_icons(library):
     """RTOG 1112's only control OS figure is the 12.3-month median: 2 years lies past it (extrapolated),
     1 year does not. The icon sentence, title and legend carry the mark wherever they are drawn."""
