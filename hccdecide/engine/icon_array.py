@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from hccdecide.figure_words import BAND
 from hccdecide.engine.benefit import AbsoluteBenefit
 from hccdecide.engine.prognosis import CurveEstimate
+from hccdecide.engine.vocabulary import UNCERTAIN
 from hccdecide.engine.uncertainty import Band
 
 TOTAL = 100
@@ -68,12 +71,25 @@ def individual_icons(curve: CurveEstimate, band: Band | None, months: int = 24) 
         lo, hi = (per_hundred(x) for x in band.landmark_ci[months])
         lo, hi = min(lo, n), max(hi, n)
     state = _state(curve.model.endpoint)
-    sentence = f"Of 100 patients like this, about {n} are {state} at {_when(months)}"
-    sentence += f" ({BAND} {lo}–{hi})." if (lo, hi) != (n, n) else "."
+    sentence = f"Of 100 {_whom(curve)}, about {n} are {state} at {_when(months)}"
+    sentence += f" ({BAND} {lo}–{hi})" if (lo, hi) != (n, n) else ""
+    low, high = (per_hundred(float(np.interp(months, curve.grid, s))) for s in curve.envelope)
+    if low != high:  # the band is the estimate's uncertainty at the entered values, not of those left out
+        sentence += f"; with the factors not entered, anywhere from {low} to {high}"
+    sentence += "."
+    if curve.status == UNCERTAIN:
+        sentence += f" Whether this patient is one of those {curve.study.short_name} treated is not settled."
     counts = ((ALIVE, lo), (RANGE, hi - lo), (NOT_ALIVE, TOTAL - hi))
     labels = {ALIVE: f"{state} (band's lower end)" if hi > lo else state,
               RANGE: f"within the {BAND}", NOT_ALIVE: _event(curve.model.endpoint)}
     return IconArray(f"{curve.study.short_name}: individual estimate, {_when(months)}", sentence, counts, labels)
+
+
+def _whom(curve: CurveEstimate) -> str:
+    """Patients like this one, or, with none of the model's factors entered, the cohort itself."""
+    if curve.cohort_average:
+        return f"patients of the {curve.study.short_name} cohort (none of this patient's risk factors entered)"
+    return "patients like this"
 
 
 def benefit_icons(ab: AbsoluteBenefit, months: int = 24) -> IconArray | None:

@@ -10,6 +10,7 @@ from typing import Iterable, Mapping
 
 from hccdecide.figure_words import BAND
 from hccdecide.engine.assessment import Assessment
+from hccdecide.engine.baseline import median_from_curve
 from hccdecide.engine.levels import design_text, evidence_level
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, NO_CHECKABLE_CRITERIA, UNCERTAIN, StudyMatch
 from hccdecide.engine.next_data import SHOWN_IN_SUMMARY, NextData, next_data
@@ -282,17 +283,35 @@ def risk_sentence(a: Assessment, curve: CurveEstimate | None, bands: Mapping[int
     group = curve.stratum.name
     group_text = f"risk group {group}" if len(curve.stratum.possible) == 1 else \
         f"risk group {group} (a range: a factor is unknown)"
-    if _no_factor_known(curve):
+    if curve.cohort_average:
         group_text = ("none of the model's risk factors is entered, so this is the cohort's average, "
                       "not this patient's")
     caution = ("; depending on the factors not entered, the patient may lie outside the cohort's range"
                if getattr(curve.support, "partly_outside", False) else "")
-    return f"{source}: {group_text}; {median_text(curve, band)}{caution}."
+    text = f"{source}: {group_text}; {median_text(curve, band)}{unknown_spread_text(curve)}{caution}."
+    if curve.cohort_average and curve.published_median is not None:
+        text += f" {curve.published_median.text(curve.model.endpoint)}."
+    return text + cohort_fit_text(a, curve)
 
 
-def _no_factor_known(c: CurveEstimate) -> bool:
-    """Every factor that would move the estimate is unknown: what remains is the cohort's own curve."""
-    return any(s.applied for s in c.states) and not any(s.counted for s in c.states)
+def unknown_spread_text(c: CurveEstimate) -> str:
+    """How far the factors not entered could move the median: the band is the uncertainty of the
+    estimate at the entered values, not of the values left out (the chart draws both)."""
+    low, high = (median_from_curve(c.grid, s) for s in c.envelope)
+    if low == high or not c.shown:
+        return ""
+    worst = f"{low:.1f}" if low is not None else f"beyond {c.horizon:g}"
+    best = f"{high:.1f}" if high is not None else f"beyond {c.horizon:g}"
+    return f"; with the factors not entered, the median could be anywhere from {worst} to {best} months"
+
+
+def cohort_fit_text(a: Assessment, c: CurveEstimate) -> str:
+    """An estimate from a study the patient may not fit describes that study's patients."""
+    m = a.match(c.study.id)
+    if m.status != UNCERTAIN:
+        return ""
+    return (f" It describes patients like those {c.study.short_name} treated, and whether this patient is "
+            f"one is not settled ({m.uncertain_text}).")
 
 
 NEXT_DATA_LEAD = "Most useful data to enter: "

@@ -210,6 +210,11 @@ class CurveEstimate:
         return self.withheld is None
 
     @property
+    def cohort_average(self) -> bool:
+        """Every factor that would move the estimate is unknown: what remains is the cohort's own curve."""
+        return any(s.applied for s in self.states) and not any(s.counted for s in self.states)
+
+    @property
     def applicable(self) -> bool:
         """False for a study the patient fails, and for one whose cohort is not known to hold anyone
         like this patient (an open clinical gate the source reports no criterion for)."""

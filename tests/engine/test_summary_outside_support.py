@@ -87,3 +87,49 @@ def test_with_no_risk_factor_entered_the_summary_says_it_quotes_the_cohort_avera
     known = assess(Patient.from_dict(dict(case, alt_u_l=20, pt_s=12.0, inr=1.0, ascites="none",
                                           encephalopathy="none", lnm_volume_cc=20)))
     assert "cohort's average" not in risk_sentence(known, risk_curve(known), {})
+
+
+# The c04 patient of the clinical review: half the labs, no nodal entry at all. Yan 2025 took only
+# patients with lymph-node metastasis, so its estimate describes nodal patients.
+HALF_THE_LABS = dict(age_years=66, sex="female", ecog=1, bilirubin_umol_l=22, albumin_g_l=33, tumour_count=3,
+                     largest_diameter_cm=5.5, vp=1, treatment_naive=True, rt_dose_gy=50, rt_fractions=10)
+
+
+def test_a_cohort_average_quotes_the_published_median_and_says_the_fit_is_not_settled():
+    """The cohort's own median OS is 26 months (95% CI 10.7-41.3; Yan 2025, Results): the model's
+    average is quoted beside it, and the sentence says the patient may not be one of Yan's patients
+    (lymph-node metastasis is not entered)."""
+    a = assess(Patient.from_dict(HALF_THE_LABS))
+    curve = risk_curve(a)
+    assert curve.study.id == "yan2025_lnm" and curve.cohort_average
+    sentence = risk_sentence(a, curve, {})
+    assert "Published cohort median OS: 26 months (95% CI 10.7–41.3)" in sentence
+    assert "whether this patient is one is not settled (missing data: enter Lymph-node metastasis" in sentence
+
+
+def test_the_summary_gives_the_spread_the_factors_not_entered_allow():
+    """With every applied factor of Yan's OS model entered (ALT, PT, Child-Pugh class, nodal GTV) the
+    median has no spread; with the nodal volume left out it could lie on either side of the estimate."""
+    from hccdecide.engine.baseline import median_from_curve
+
+    known = dict(ALL_ADVERSE, alt_u_l=20, pt_s=12.0, lnm_volume_cc=20, bilirubin_umol_l=15, albumin_g_l=40,
+                 inr=1.0)
+    a = assess(Patient.from_dict(known))
+    assert "factors not entered" not in risk_sentence(a, risk_curve(a), {})
+    unknown_volume = {k: v for k, v in known.items() if k != "lnm_volume_cc"}
+    a = assess(Patient.from_dict(unknown_volume))
+    curve = risk_curve(a)
+    sentence = risk_sentence(a, curve, {})
+    assert "with the factors not entered, the median could be anywhere from" in sentence
+    low, high = (median_from_curve(curve.grid, s) for s in curve.envelope)
+    assert low < (curve.median or curve.horizon) and (high is None or high > curve.median)
+
+
+def test_the_icon_array_of_a_cohort_average_names_the_cohort_not_this_patient():
+    from hccdecide.engine.icon_array import individual_icons
+
+    a = assess(Patient.from_dict(HALF_THE_LABS))
+    icons = individual_icons(risk_curve(a), None)
+    assert icons.sentence.startswith("Of 100 patients of the Yan 2025 cohort (none of this patient's risk factors")
+    assert "patients like this" not in icons.sentence
+    assert "Whether this patient is one of those Yan 2025 treated is not settled" in icons.sentence
