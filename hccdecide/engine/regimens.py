@@ -6,7 +6,9 @@ built for a finding the patient has (its indication: nodal disease, oligoprogres
 a generic one, and a regimen whose indication is not entered last; then the regimen's lead study (see
 ``RegimenResult.lead``): an uncertain fit that entered data can still settle before one the source
 leaves uncheckable, then an HCC study with figures before a qualitative record or a study not limited
-to HCC, then that study's evidence level; then sample size. The level that ranks a regimen
+to HCC, then that study's evidence level; then sample size. Within a regimen, the lead is the study
+whose fit was checked on the most domains before the one with the best level (a level says how strong
+a study is, not whether this patient is one of its patients). The level that ranks a regimen
 is always the level of the study that gives it its place, never one borrowed from a study it does not
 rank by. Outcome figures are listed per study with
 their source location; the range is only a summary of those figures (min–max), never a pooled estimate,
@@ -253,9 +255,10 @@ class RegimenResult:
         """The study that heads the regimen and gives the level it ranks by: among those that give it its
         status (an HCC study with figures before a qualitative record or a study not limited to HCC),
         one whose fit entered data can still settle before one the source leaves uncheckable, then the
-        best level, then the largest."""
+        fewest unchecked domains, then the best level, then the largest."""
         return min(self.status_studies, key=lambda m: (m.study.qualitative or m.study.indirect, not settleable(m),
-                                                       evidence_level(m.study), -(m.study.n or 0), m.study.id))
+                                                       unchecked_count(m), evidence_level(m.study),
+                                                       -(m.study.n or 0), m.study.id))
 
     @property
     def can_be_settled(self) -> bool:
@@ -290,6 +293,11 @@ class RegimenResult:
     @property
     def total_n(self) -> int:
         return sum(m.study.n or 0 for m in self.matches if not m.study.is_protocol)
+
+
+def unchecked_count(m: StudyMatch) -> int:
+    """Core domains and clinical gates on which the source gives no criterion to check this patient by."""
+    return len(m.unreported_domains) + len(m.unadmitted_gates)
 
 
 def settleable(m: StudyMatch) -> bool:

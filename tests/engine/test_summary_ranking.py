@@ -262,3 +262,25 @@ def test_an_eligible_generic_regimen_leaves_a_place_for_the_entered_setting(olig
     sentences = regimens_sentences(a)
     assert sentences[0].startswith("Strategies the patient fits")
     assert "Built for an entered finding, the patient may also fit:" in sentences
+
+
+# Clinical review case: Child-Pugh B8, Vp3, AFP 12,000, unresectable, untreated.
+CP_B8_VP3 = dict(age_years=62, sex="male", ecog=1, bilirubin_umol_l=38, albumin_g_l=30, inr=1.35, ascites="mild",
+                 encephalopathy="none", cirrhosis=True, afp_ng_ml=12000, alt_u_l=55, tumour_count=2,
+                 largest_diameter_cm=8.5, sum_diameter_cm=11.0, resectable=False, treatment_naive=True, vp=3, vv=0,
+                 lnm_present=False, extrahepatic_spread=False, first_line_therapy="none",
+                 prior_systemic_therapy=False, prior_rt_same_site=False, rt_dose_gy=40, rt_fractions=10)
+
+
+def test_the_lead_study_is_the_one_whose_fit_was_checked_on_more_domains():
+    """SBRT + immunotherapy: Juloori 2023 (phase I, n = 14) reports no criterion on liver function,
+    performance status or line of therapy; Li 2022 (phase II) checks BCLC B-C and Child-Pugh A-B and
+    leaves only the line of therapy unreported (Kang 2026, Table 5). Li 2022 leads, and the regimen is
+    ranked by Li 2022's level, not Juloori's."""
+    a = assess(Patient.from_dict(CP_B8_VP3))
+    rt_io = next(r for r in a.regimens if r.info.key == "rt_io")
+    by_id = {m.study.id: m for m in rt_io.status_studies}
+    assert len(by_id["juloori2023_sbrt_nivo_ipi"].unreported_domains) == 3
+    assert by_id["li2022_sbrt_camrelizumab"].unreported_domains == ("setting",)
+    assert rt_io.lead.study.id == "li2022_sbrt_camrelizumab"
+    assert "Li 2022 — Level 3" in regimen_sentence(rt_io)
