@@ -46,6 +46,7 @@ class FieldSpec:
     help: str = ""
     identifying: bool = False  # hidden in presentation mode and reports marked anonymous
     post_treatment: bool = False  # known only after the first response assessment
+    detail_of: str | None = None  # a detail of a yes/no finding (nodal volume of nodes): asked once it is present
 
     def accepted(self) -> str:
         """A sentence fragment saying what this field accepts, for error messages and tooltips."""
@@ -147,10 +148,10 @@ FIELDS: tuple[FieldSpec, ...] = (
        help="Optional; type IV (superior mesenteric vein) cannot be derived from Vp."),
     _F("lnm_present", "Lymph-node metastasis", BOOLEAN, G_NODES),
     _F("lnm_stations", "Involved nodal stations", TEXT_LIST, G_NODES,
-       help="Station codes from the station table (e.g. hepatic_hilum, para_aortic)."),
-    _F("lnm_count", "Number of involved nodes", INTEGER, G_NODES, "", 0, 99),
-    _F("lnm_volume_cc", "Nodal gross tumour volume", NUMBER, G_NODES, "cc", 0.1, 3000),
-    _F("lnm_location_override", "Nodal location (override)", CHOICE, G_NODES,
+       help="Station codes from the station table (e.g. hepatic_hilum, para_aortic).", detail_of="lnm_present"),
+    _F("lnm_count", "Number of involved nodes", INTEGER, G_NODES, "", 0, 99, detail_of="lnm_present"),
+    _F("lnm_volume_cc", "Nodal gross tumour volume", NUMBER, G_NODES, "cc", 0.1, 3000, detail_of="lnm_present"),
+    _F("lnm_location_override", "Nodal location (override)", CHOICE, G_NODES, detail_of="lnm_present",
        choices=("regional", "non_regional"),
        help="Overrides the location derived from the stations; the assessment says so."),
     _F("extrahepatic_spread", "Extrahepatic metastases (other than nodes)", BOOLEAN, G_EHS),

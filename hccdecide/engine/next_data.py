@@ -201,7 +201,10 @@ def _may_matter(spec: FieldSpec, values: list[Any], patient: Patient, relevant: 
 
 
 def _tried_fields(patient: Patient) -> Iterable[FieldSpec]:
-    return (f for f in FIELDS if not f.identifying and not patient.known(f.key))
+    """Unknown fields a clinician can enter; the detail of a finding (the nodal volume) only once the
+    finding is entered as present: before that, any value of it would only say that nodes exist."""
+    return (f for f in FIELDS if not f.identifying and not patient.known(f.key)
+            and (f.detail_of is None or patient.values.get(f.detail_of) is True))
 
 
 class RankingStopped(Exception):

@@ -151,3 +151,19 @@ def test_no_data_is_asked_for_the_risk_group_of_a_model_that_does_not_apply():
     assert a.match("yan2025_lnm").status != UNCERTAIN  # fails Yan: no nodal metastasis
     keys = {n.key for n in next_data(a)}
     assert not keys & {"pt_s", "pt_prolongation_s", "alt_u_l"}
+
+
+def test_a_detail_of_a_finding_is_asked_for_only_once_the_finding_is_present():
+    """Clinical review: with nodal status not entered, "nodal gross tumour volume" topped the list
+    ("settles 7") only because any volume says that nodes exist; the question is whether there are
+    nodes. Once they are entered as present, their volume, count and stations can be asked for."""
+    half_the_labs = dict(age_years=66, sex="female", ecog=1, bilirubin_umol_l=22, albumin_g_l=33, tumour_count=3,
+                         largest_diameter_cm=5.5, vp=1, treatment_naive=True, rt_dose_gy=50, rt_fractions=10)
+    keys = [i.key for i in next_data(assess(Patient.from_dict(half_the_labs)))]
+    assert "lnm_present" in keys
+    assert not {"lnm_volume_cc", "lnm_count", "lnm_stations", "lnm_location_override"} & set(keys)
+    example = Patient.from_file(cases_dir() / "example_nodal_disease.json")  # nodes entered as present
+    assert example["lnm_present"] is True
+    without_volume = {k: v for k, v in example.values.items() if k != "lnm_volume_cc"}
+    # the volume is a factor of Yan 2025's OS model (nodal GTV > 60 cc, Table 2): now worth asking for
+    assert "lnm_volume_cc" in [i.key for i in next_data(assess(Patient.from_dict(without_volume)))]
