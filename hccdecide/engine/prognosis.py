@@ -314,6 +314,10 @@ def _warnings(fm: FittedModel, states, match: StudyMatch | None, at: float | Non
     if match is not None and match.status == UNCERTAIN:
         out.append("Whether this patient fits the study's population is uncertain: the curve is shown, "
                    "labelled uncertain.")
+    for flag in match.dose_flags if match is not None else ():
+        # the cohort's outcome followed the cohort's course: another dose is outside what it describes
+        out.append(f"The course planned differs from the study's, and the curve is for patients treated as "
+                   f"the study treated them: {flag}")
     for s in states:
         f = s.factor
         if s.counted and not s.significant and f.effect < 1:

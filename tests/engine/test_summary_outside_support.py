@@ -133,3 +133,16 @@ def test_the_icon_array_of_a_cohort_average_names_the_cohort_not_this_patient():
     assert icons.sentence.startswith("Of 100 patients of the Yan 2025 cohort (none of this patient's risk factors")
     assert "patients like this" not in icons.sentence
     assert "Whether this patient is one of those Yan 2025 treated is not settled" in icons.sentence
+
+
+def test_a_curve_for_a_course_the_study_did_not_give_says_so():
+    """50 Gy in 25 fractions is BED10 50 x (1 + 2/10) = 60 Gy, below the 62.4-79.2 Gy Yan 2025 gave
+    (Results, Patient characteristics): the individual curve carries the dose flag, not only the study row."""
+    planned = dict(ALL_ADVERSE, alt_u_l=20, pt_s=12.0, lnm_volume_cc=20, bilirubin_umol_l=15, albumin_g_l=40,
+                   inr=1.0, rt_dose_gy=50, rt_fractions=25)
+    curve = risk_curve(assess(Patient.from_dict(planned)))
+    assert curve.study.id == "yan2025_lnm"
+    flagged = [w for w in curve.warnings if "the curve is for patients treated as the study treated them" in w]
+    assert len(flagged) == 1 and "BED10 60.0 Gy" in flagged[0] and "62.4–79.2 Gy" in flagged[0]
+    at_study_dose = risk_curve(assess(Patient.from_dict(dict(planned, rt_dose_gy=60, rt_fractions=30))))
+    assert not [w for w in at_study_dose.warnings if "patients treated as the study" in w]
