@@ -114,6 +114,8 @@ SIGNIFICANCE = 0.05
 
 def is_randomised_comparison(b: Benefit) -> bool:
     design = b.study.design
+    if b.study.non_comparative:  # each arm judged on its own: no comparison to derive a benefit from
+        return False
     return design in RANDOMISED_DESIGNS or (design == Design.META_ANALYSIS and evidence_level(b.study) == 1)
 
 

@@ -7,7 +7,8 @@ meta-analysis is graded by what it pools: of randomised trials only, level 1; ot
 the least rigorous design it pools; when the source does not say what it pools, level 4 (the lowest
 it could be, so that it never lends more authority than it may have). A trial randomised only between
 variants of one strategy (``randomised_within_strategy``) has no randomised control for the strategy
-itself, so for it the trial is a prospective series, level 3.
+itself, and one not designed to compare its arms (``non_comparative``) gives no comparison either, so
+for the strategy either trial is a prospective series, level 3.
 """
 from __future__ import annotations
 
@@ -50,15 +51,26 @@ META_RULE = ("a meta-analysis is graded by what it pools (Oxford CEBM 2011): of 
 
 
 WITHIN_STRATEGY = "randomised only between variants of the same strategy, so a prospective series for it"
+NON_COMPARATIVE = "randomised but not designed to compare its arms, so each arm is a prospective series"
+
+
+def no_randomised_comparison(study: Study) -> str:
+    """Why a randomised trial gives no randomised comparison for the strategy ('' when it does)."""
+    if study.randomised_within_strategy:
+        return WITHIN_STRATEGY
+    return NON_COMPARATIVE if study.non_comparative else ""
 
 
 def design_text(study: Study) -> str:
     """The design in words, saying when its randomisation does not test the strategy itself."""
-    return DESIGN_LABEL[study.design] + (f" ({WITHIN_STRATEGY})" if study.randomised_within_strategy else "")
+    label, why = DESIGN_LABEL[study.design], no_randomised_comparison(study)
+    if not why:
+        return label
+    return f"{label[:-1]}; {why})" if label.endswith(")") else f"{label} ({why})"
 
 
 def evidence_level(study: Study) -> int:
-    if study.randomised_within_strategy:
+    if no_randomised_comparison(study):
         return LEVEL_BY_DESIGN[Design.PROSPECTIVE]
     if study.design != Design.META_ANALYSIS:
         return LEVEL_BY_DESIGN[study.design]
@@ -85,6 +97,6 @@ def pooled_text(study: Study) -> str:
 
 def level_label(study: Study) -> str:
     base = LEVEL_LABEL[evidence_level(study)]
-    if study.randomised_within_strategy:
+    if no_randomised_comparison(study):
         return f"{base} ({design_text(study)})"
     return f"{base} ({pooled_text(study)})" if study.design == Design.META_ANALYSIS else base

@@ -39,7 +39,8 @@ def comparator_text(fig: Figure, unit: str, months: str = "months") -> str:
     c = fig.comparator
     if c is None:
         return ""
-    how = "randomised" if c.randomised else "not randomised"
+    how = ("randomised" if c.compared else "randomised, the trial not designed to compare the arms") \
+        if c.randomised else "not randomised"
     return f" vs {estimate_text(c.outcome.estimate, unit, months)} with {_lower_first(c.arm.label)} ({how})"
 
 

@@ -83,6 +83,7 @@ class Comparator:
     arm: Arm
     outcome: Outcome
     randomised: bool
+    compared: bool = True  # False: randomised, but the trial was not designed to compare its arms
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ def _same_measure(a: Outcome, b: Outcome) -> bool:
 
 def comparator_of(study: Study, arm: Arm, outcome: Outcome) -> Comparator | None:
     """The comparison arm's figure for the same measure, when exactly one arm reports it."""
-    found = [Comparator(other, o, study.design in RANDOMISED_DESIGNS)
+    found = [Comparator(other, o, study.design in RANDOMISED_DESIGNS, not study.non_comparative)
              for other in _comparison_arms(study, arm) for o in other.outcomes if _same_measure(outcome, o)]
     return found[0] if len(found) == 1 else None
 

@@ -451,6 +451,9 @@ class Study(Strict):
     # randomised only between variants of one strategy (e.g. SBRT + one or two checkpoint inhibitors):
     # for the strategy itself there is no randomised control, so it is graded as a prospective series
     randomised_within_strategy: bool = False
+    # randomised, but its arms are each judged on their own (a "non-comparative randomised" trial): no
+    # randomised comparison of the arms, so graded as a prospective series and no benefit derived
+    non_comparative: bool = False
     dose_requirement: Optional[DoseRequirement] = None
     follow_up_months: Optional[float] = None
     discrepancies: list[Discrepancy] = []
@@ -477,9 +480,10 @@ class Study(Strict):
 
     @model_validator(mode="after")
     def _within_strategy_needs_randomisation(self) -> "Study":
-        if self.randomised_within_strategy and self.design not in (
-                Design.RCT_PHASE3, Design.RCT_PHASE2, Design.RANDOMISED, Design.RANDOMISED_PILOT):
-            raise ValueError("randomised_within_strategy belongs to a randomised design")
+        randomised = (Design.RCT_PHASE3, Design.RCT_PHASE2, Design.RANDOMISED, Design.RANDOMISED_PILOT)
+        for flag in ("randomised_within_strategy", "non_comparative"):
+            if getattr(self, flag) and self.design not in randomised:
+                raise ValueError(f"{flag} belongs to a randomised design")
         return self
 
     @model_validator(mode="after")

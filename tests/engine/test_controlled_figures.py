@@ -49,7 +49,7 @@ def test_cctg_pain_result_is_a_randomised_comparison_with_its_control(library):
     assert (pain.experimental, pain.control, pain.measure, pain.p) == ("rt_bsc", "bsc", "difference", "0.0042")
     assert pain.estimate.value == 45
     assert effect_text(pain) == "difference +45 percentage points"
-    benefit = next(b for b in regimen(painful_case(), "palliative_rt").benefits if b.comparison is pain)
+    benefit = next(b for b in regimen(painful_case(), "palliative_rt").benefits if b.comparison == pain)
     assert benefit.control.label == "Best supportive care alone"
     assert "not reported as a hazard ratio" in absolute_benefit(benefit).reason
 

@@ -207,9 +207,10 @@ def test_resectable_mvi_summary_names_the_perioperative_regimen():
     # Pan 2024 prints only its major inclusion criteria, the complete list being in a supplement the
     # document lacks (Methods, Study design and participants): every checkable criterion is met, yet the
     # regimen is uncertain, and the sentence names why. With no regimen fitted with certainty, the
-    # uncertain ones built for the entered finding are named by level (Hu 2023 and Wei 2019: Level 2)
+    # uncertain ones built for the entered finding are named by level (Wei 2019: Level 2; Hu 2023, a
+    # non-comparative randomised trial, and Pan 2024: Level 3, Hu's 60 patients before Pan's)
     a = case("training_resectable_mvi")
-    assert named(a) == ["rt_io_pvtt", "neoadjuvant_rt_resection", "periop_pd1_imrt_mvi"]
+    assert named(a) == ["neoadjuvant_rt_resection", "rt_io_pvtt", "periop_pd1_imrt_mvi"]
     assert regimens_sentences(a)[3] == (
         "Perioperative PD-1 inhibitor + IMRT, then resection (uncertain; built for resectable disease with "
         "macrovascular invasion, as entered): Pan 2024 — Level 3, prospective single-arm — reports median "
@@ -224,9 +225,12 @@ def test_unresectable_main_trunk_pvtt_child_pugh_b_leads_with_thrombus_regimens(
     # third place: RT + TKI and SBRT + immunotherapy both rank by a Level 3 lead (Juloori 2023 is randomised
     # only between two SBRT + immunotherapy variants, so no longer Level 2 for the strategy); the larger
     # total n decides (RT + TKI 177 against 161)
-    assert named(a) == ["rt_io_pvtt", "rt_mvi", "rt_tki"]
-    assert "Hu 2023 — Level 2, randomised (phase not stated) — reports median overall survival: 12.7 months" in \
-        sentence_of(a, "rt_io_pvtt")
+    # Guo 2022 randomised RT first against TACE first (Level 2); Hu 2023 randomised but did not compare its
+    # arms (Kang 2026, text with Table 6), so its regimen ranks by Level 3
+    assert named(a) == ["rt_mvi", "rt_io_pvtt", "rt_tki"]
+    assert ("Hu 2023 — Level 3, randomised (phase not stated; randomised but not designed to compare its arms, "
+            "so each arm is a prospective series) — reports median overall survival: 12.7 months vs 8.6 months"
+            in sentence_of(a, "rt_io_pvtt"))
     # the neoadjuvant regimen ends in a resection: not offered while resectability is not entered
     neo = next(r for r in a.regimens if r.info.key == "neoadjuvant_rt_resection")
     assert not offered(neo)

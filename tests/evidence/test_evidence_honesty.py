@@ -76,3 +76,27 @@ def test_a_trial_randomised_against_another_strategy_keeps_its_level(library):
     """RTOG 1112 randomised SBRT + sorafenib against sorafenib alone (Kang 2026, Table 4): level 1."""
     study = library.study("dawson2025_rtog1112_sbrt_sorafenib")
     assert not study.randomised_within_strategy and evidence_level(study) == 1
+
+
+def test_a_non_comparative_randomised_trial_is_a_prospective_series_and_its_arms_are_not_compared(library):
+    """Hu 2023: 'multicenter, open-label, non-comparative randomized trial' of camrelizumab + apatinib with
+    or without SBRT (Kang 2026, text with Table 6). Each arm is judged on its own: level 3, said in the
+    level text, and the SBRT arm's median OS of 12.7 months is shown beside the 8.6 months of the other
+    arm as randomised but not compared, never as a randomised benefit."""
+    from hccdecide.engine.benefit import is_randomised_comparison
+    from hccdecide.engine.matching import ELIGIBLE
+    from hccdecide.engine.outcome_text import comparator_text
+    from hccdecide.engine.regimens import Benefit, comparator_of
+
+    study = library.study("hu2023_sbrt_camrelizumab_apatinib_pvtt")
+    assert study.non_comparative and evidence_level(study) == 3
+    assert study_level_text(study) == ("Hu 2023 — Level 3, randomised (phase not stated; randomised but not "
+                                       "designed to compare its arms, so each arm is a prospective series) —")
+    sbrt = next(a for a in study.arms if a.regimen_key == "rt_io_pvtt")
+    os_median = next(o for o in sbrt.outcomes if o.endpoint == "OS")
+    comparator = comparator_of(study, sbrt, os_median)
+    assert comparator.outcome.estimate.value == 8.6 and comparator.randomised and not comparator.compared
+    fig = type("Fig", (), {"comparator": comparator})()
+    assert comparator_text(fig, "months").endswith("(randomised, the trial not designed to compare the arms)")
+    other = next(a for a in study.arms if a is not sbrt)
+    assert not is_randomised_comparison(Benefit(study, None, sbrt, other, ELIGIBLE))
