@@ -314,6 +314,10 @@ def _warnings(fm: FittedModel, states, match: StudyMatch | None, at: float | Non
     if match is not None and match.status == UNCERTAIN:
         out.append("Whether this patient fits the study's population is uncertain: the curve is shown, "
                    "labelled uncertain.")
+    share = match.study.hcc_share if match is not None else None
+    if share is not None:  # the model's hazards and baseline come from the whole cohort, HCC or not
+        out.append(f"The model was fitted on a cohort in which {share.percent:g}% of patients had HCC "
+                   f"({share.location}); the rest had tumours other than HCC.")
     for flag in match.dose_flags if match is not None else ():
         # the cohort's outcome followed the cohort's course: another dose is outside what it describes
         out.append(f"The course planned differs from the study's, and the curve is for patients treated as "

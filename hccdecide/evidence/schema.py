@@ -415,6 +415,12 @@ class Discrepancy(Strict):
     why: str
 
 
+class HccShare(Strict):
+    """A cohort of liver cancers of which only part were HCC: its figures are not HCC figures alone."""
+    percent: float = Field(gt=0, lt=100)
+    location: str
+
+
 class Study(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     short_name: str  # e.g. "Yan 2025"
@@ -434,6 +440,7 @@ class Study(Strict):
     # a study not limited to HCC (e.g. mixed solid tumours): indirect evidence for an HCC patient, so it
     # never heads a regimen (level or key figure) while an HCC study gives the regimen the same status
     indirect: bool = False
+    hcc_share: Optional[HccShare] = None  # set when not every patient had HCC
     design: Design
     phase: Optional[str] = None
     n: Optional[int] = None  # analysed; planned for a protocol

@@ -165,6 +165,8 @@ def study_html(s: Study, library: Library) -> str:
         discrepancies_html(s),
         "<h3>Identity</h3>" + identity_html(s, library),
         f"<h3>Setting</h3><p>{escape(s.setting)}</p>",
+        *([f"<p>⚠ Only {s.hcc_share.percent:g}% of the patients had HCC ({escape(s.hcc_share.location)}).</p>"]
+          if s.hcc_share else []),
         f"<h3>Criteria ({len(s.criteria)})</h3>" + criteria_html(s),
         ("<h3>Range treated in the cohort</h3>" + _table(("Variable", "Low", "High", "Location", "Note"), bounds))
         if bounds else "",

@@ -3,6 +3,8 @@ and the JSON do not (issue: all four independent adverse OS factors of Yan 2025 
 combined HR near 200, a patient the 62-patient cohort is not expected to hold)."""
 from __future__ import annotations
 
+import pytest
+
 from hccdecide.engine.assessment import assess
 from hccdecide.engine.plain_summary import risk_curve, risk_sentence
 from hccdecide.patient import Patient
@@ -146,3 +148,14 @@ def test_a_curve_for_a_course_the_study_did_not_give_says_so():
     assert len(flagged) == 1 and "BED10 60.0 Gy" in flagged[0] and "62.4–79.2 Gy" in flagged[0]
     at_study_dose = risk_curve(assess(Patient.from_dict(dict(planned, rt_dose_gy=60, rt_fractions=30))))
     assert not [w for w in at_study_dose.warnings if "patients treated as the study" in w]
+
+
+def test_a_curve_fitted_on_a_mixed_cohort_says_how_many_had_hcc(library):
+    """Yan 2025, Table 1: 13 of its 62 patients (21.0%) had a tumour other than HCC, so 79.0% had HCC;
+    the model's HRs and baseline come from all 62, and every curve of it says so."""
+    share = library.study("yan2025_lnm").hcc_share
+    assert share.percent == pytest.approx(100 * 49 / 62, abs=0.05)
+    curve = risk_curve(assess(Patient.from_dict(ALL_ADVERSE)))
+    assert curve.study.id == "yan2025_lnm"
+    assert [w for w in curve.warnings if w.startswith("The model was fitted on a cohort in which 79% of patients had HCC")]
+    assert library.study("dawson2025_rtog1112_sbrt_sorafenib").hcc_share is None
