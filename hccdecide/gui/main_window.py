@@ -25,7 +25,7 @@ from hccdecide.gui.results import ResultsPanel
 from hccdecide.gui.risk import RiskPanel
 from hccdecide.gui.settings import AppSettings
 from hccdecide.gui.store_actions import StoreActions
-from hccdecide.gui.summary_panel import SummaryPanel, focus_field
+from hccdecide.gui.summary_panel import GlanceSplit, SummaryPanel, focus_field
 from hccdecide.patient import Patient
 
 if TYPE_CHECKING:  # the engine and the evidence schema load after the window's first paint (gui/app.py)
@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.conflicts.hide()
         column.addWidget(self.conflicts)
         # the summary and the result tabs share the height; the summary can be dragged smaller or shut
-        self.summary_split = QSplitter(Qt.Vertical)
+        self.summary_split = GlanceSplit()
         self.summary_split.setObjectName("summarySplit")
         self.summary_split.addWidget(self.summary)
         lower = QWidget()

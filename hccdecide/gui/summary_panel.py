@@ -13,9 +13,9 @@ import traceback
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Qt, Signal
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from hccdecide.gui.background import BackgroundWork
 
@@ -24,21 +24,45 @@ if TYPE_CHECKING:  # the engine loads after the window's first paint; its names 
     from hccdecide.engine.plain_summary import Glance
 
 LINK_PREFIX = "field:"
-MAX_HEIGHT_PX = 190  # the result tabs below keep most of the height on a laptop screen
-PREFERRED_HEIGHT_PX = 160
-PREFERRED_SHARE = 0.16  # of the window's height: on a laptop or a projector the curves need the rest
+TALL_WINDOW_PX = 900  # from this window height up the summary can be read whole (a desktop monitor)
+TALL_SHARE, TALL_MAX_PX = 0.4, 380  # of a tall window: the whole summary, the tabs keep the rest
+SHORT_SHARE, SHORT_MAX_PX = 0.17, 190  # of a laptop or projector window: the curves need the rest
 SHRUNK_HEIGHT_PX = 40  # a small window shrinks the summary (scrollable) before the charts below
 
 
-class _SummaryScroll(QScrollArea):
-    """Asks for a comfortable height but gives it up when the window is small."""
+def glance_height(window_height: int) -> int:
+    """The summary panel's default height in a window ``window_height`` px tall."""
+    if window_height >= TALL_WINDOW_PX:
+        return min(TALL_MAX_PX, int(TALL_SHARE * window_height))
+    return max(SHRUNK_HEIGHT_PX, min(SHORT_MAX_PX, int(SHORT_SHARE * window_height)))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        share = int(PREFERRED_SHARE * self.window().height())
-        return QSize(super().sizeHint().width(), max(SHRUNK_HEIGHT_PX, min(PREFERRED_HEIGHT_PX, share)))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(super().minimumSizeHint().width(), SHRUNK_HEIGHT_PX)
+class GlanceSplit(QSplitter):
+    """The summary above the result tabs, at :func:`glance_height` of the window's height until the
+    user drags the handle.
+
+    The height is set on every resize, from the window's height at that moment: a share taken from a
+    size hint would be read once, at the splitter's first layout, which can come before the window
+    has its size (a hidden window is 640×480), and QSplitter keeps that first size for good."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Vertical, parent)
+        self.user_sized = False
+        self.splitterMoved.connect(self._dragged)
+
+    def _dragged(self) -> None:
+        self.user_sized = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if not self.user_sized and self.count() == 2:
+            self.give_default_height()
+
+    def give_default_height(self) -> None:
+        total = sum(self.sizes())
+        room = total - self.widget(1).minimumSizeHint().height()
+        summary = max(0, min(glance_height(self.window().height()), room))
+        self.setSizes([summary, total - summary])
 
 
 RANKING_FAILED = "The data that would settle uncertain items could not be ranked"
@@ -136,12 +160,13 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(head)
-        scroll = _SummaryScroll()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setWidget(self.text)
-        scroll.setMaximumHeight(MAX_HEIGHT_PX)
-        layout.addWidget(scroll)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("summaryScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setWidget(self.text)
+        self.scroll.setMinimumHeight(SHRUNK_HEIGHT_PX)
+        layout.addWidget(self.scroll)
 
     def show_assessment(self, a: Assessment, bands: dict | None = None) -> None:
         self.stop_ranking()

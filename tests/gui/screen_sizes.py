@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-LAPTOP, PROJECTOR = (1366, 768), (1280, 720)
+DESKTOP, LAPTOP, PROJECTOR = (1920, 1080), (1366, 768), (1280, 720)
 
 
 def screen_sized(width: int, height: int):

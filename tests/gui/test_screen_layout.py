@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from screen_sizes import LAPTOP, PROJECTOR
+from hccdecide.gui.summary_panel import glance_height
+from screen_sizes import DESKTOP, LAPTOP, PROJECTOR, screen_sized
 from test_input import wheel_over
 from test_screens import horizontal_overflow
 
 SIZES = [pytest.param(LAPTOP, id="1366x768"), pytest.param(PROJECTOR, id="1280x720")]
+ALL_SIZES = [pytest.param(DESKTOP, id="1920x1080"), *SIZES]
 MIN_REGIMEN_ROWS = 6
 
 
@@ -68,7 +70,7 @@ def test_the_summary_can_be_shut_to_give_the_tabs_its_height(qtbot, window_on, s
     assert split.sizes()[0] == 0 and w.tabs.height() > tabs_before
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", ALL_SIZES)
 def test_the_risk_curve_is_seen_whole_without_scrolling(qtbot, window_on, size):
     w = window_on(size)
     w.tabs.setCurrentWidget(w.risk)
@@ -100,3 +102,51 @@ def test_the_evidence_browser_never_scrolls_sideways(qtbot, window_on, size):
         assert horizontal_overflow(browser.detail) <= 16, browser.visible_ids()[row]
     assert horizontal_overflow(browser.table) <= 1  # a pixel of rounding between the two stretched columns
     browser.close()
+
+
+def _summary_shown(w):
+    w.summary.wait_for_ranking()
+    QApplication.processEvents()
+    return w.summary.scroll
+
+
+# the small sizes first: a tall window built after them must still get its own height (it did not when
+# the height was read from a size hint at the splitter's first layout, before the window had its size)
+@pytest.mark.parametrize("size", [*SIZES, pytest.param(DESKTOP, id="1920x1080")])
+def test_at_a_glance_is_read_whole_on_a_tall_window(qtbot, window_on, size):
+    w = window_on(size)
+    scroll = _summary_shown(w)
+    lines = scroll.viewport().height() / w.summary.text.fontMetrics().lineSpacing()
+    if size == DESKTOP:
+        assert scroll.verticalScrollBar().maximum() == 0 and lines >= 8, (lines, w.summary_split.sizes())
+    else:  # a laptop or a projector: a few lines, the risk curves keep the rest (test above)
+        assert 3 <= lines < 8, (lines, w.summary_split.sizes())
+
+
+def _fit_on(w, size):
+    screen = screen_sized(*size)
+    w.setScreen(screen)
+    w.move(screen.availableGeometry().topLeft())
+    w.fit_to_screen()
+    QApplication.processEvents()
+
+
+def test_the_summary_takes_the_height_of_the_window_as_sized_now(qtbot, window_on):
+    w = window_on(PROJECTOR)
+    split = w.summary_split
+    assert split.sizes()[0] == glance_height(w.height())
+    _fit_on(w, DESKTOP)  # moved to the desktop monitor and sized afresh
+    assert w.height() >= 900 and split.sizes()[0] == glance_height(w.height())
+    assert _summary_shown(w).verticalScrollBar().maximum() == 0
+
+
+def test_a_summary_height_set_by_hand_is_kept(qtbot, window_on):
+    w = window_on(DESKTOP)
+    split = w.summary_split
+    split.moveSplitter(150, 1)  # as a drag of the handle does
+    QApplication.processEvents()
+    kept = split.sizes()[0]
+    assert kept < glance_height(w.height())
+    w.resize(w.width(), w.height() - 100)
+    QApplication.processEvents()
+    assert split.sizes()[0] == kept
