@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QGridLayout, QGroupBox, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -51,6 +52,8 @@ class TrainingDialog(QDialog):
         self.feedback_view = QTextBrowser()
         self.feedback_view.setObjectName("trainingFeedback")
         self.feedback_view.setPlaceholderText("Your feedback appears here, beside your answer, after Reveal.")
+        for view in (self.case_view, self.feedback_view):
+            view.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # "Prothrombin", never "Prothro mbin"
         self.hint_button = QPushButton("&Hint")
         self.hint_button.setObjectName("hintButton")
         self.checks: dict[str, QCheckBox] = {}
@@ -92,18 +95,20 @@ class TrainingDialog(QDialog):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(ticks)
         column.addWidget(scroll, 1)
+        # the strata and the buttons two to a row: in one row they kept the column too wide for the
+        # feedback beside it to show its table with whole words on a 1280 px screen
         strata = QGroupBox(f"Risk stratum, {self._study_name()} OS model")
-        row = QHBoxLayout(strata)
-        for name in STRATA:
+        grid = QGridLayout(strata)
+        for i, name in enumerate(STRATA):
             button = QRadioButton("not applicable" if name == NOT_APPLICABLE else name)
             button.setObjectName(f"stratum_{name}")
             button.setProperty("stratum", name)
             self.strata.addButton(button)
-            row.addWidget(button)
+            grid.addWidget(button, i // 2, i % 2)
         column.addWidget(strata)
-        buttons = QHBoxLayout()
-        for b in (self.hint_button, self.reveal_button, self.reset_button, self.open_button):
-            buttons.addWidget(b)
+        buttons = QGridLayout()
+        for i, b in enumerate((self.hint_button, self.reveal_button, self.reset_button, self.open_button)):
+            buttons.addWidget(b, i // 2, i % 2)
         column.addLayout(buttons)
         return box
 
@@ -117,7 +122,7 @@ class TrainingDialog(QDialog):
         split.addWidget(left)
         split.addWidget(self._answers())
         split.addWidget(self.feedback_view)
-        split.setSizes([400, 330, 420])
+        split.setSizes([360, 320, 470])  # the feedback table needs ~380 px for whole words
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 

@@ -34,11 +34,14 @@ def stratum_html(s: StratumFeedback, study_name: str) -> str:
         text, colour = PRESENT[st.present]
         counts = "yes" if st.significant and f.timing == "baseline" else "no (CI spans 1 or post-treatment)"
         hr = f"{f.effect:g} ({f.ci[0]:g}–{f.ci[1]:g})" if f.ci else f"{f.effect:g}"
-        rows.append(f"<tr><td>{escape(f.label)}</td><td style='color:{colour}'><b>{text}</b></td><td>{hr}</td>"
-                    f"<td>{counts}</td><td>{escape(st.reason)}</td></tr>")
-    table = ("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr><th align='left'>Factor</th>"
+        # the reason runs under its factor across the whole table: as a fifth column it left the
+        # columns too narrow for whole words in a pane beside the answers (1280 px wide)
+        rows.append(f"<tr><td><b>{escape(f.label)}</b></td><td style='color:{colour}'><b>{text}</b></td>"
+                    f"<td>{hr}</td><td>{counts}</td></tr>"
+                    f"<tr><td colspan='4' style='color:#374151'>Why: {escape(st.reason)}</td></tr>")
+    table = ("<table border='1' cellspacing='0' cellpadding='3' width='99%'><tr><th align='left'>Factor</th>"
              f"<th align='left'>Patient</th><th align='left'>{HR_CI_HEADING}</th><th align='left'>Counts for stratum</th>"
-             "<th align='left'>Why</th></tr>" + "".join(rows) + "</table>") if rows else ""
+             "</tr>" + "".join(rows) + "</table>") if rows else ""
     return (f"<h3>{mark} Risk stratum ({escape(study_name)} {STRATUM_ENDPOINT} model)</h3>"
             f"<p>Your answer: <b>{escape(_stratum_name(s.resident))}</b> · accepted: <b>{escape(expected)}</b>. "
             f"{eligibility}</p><p>Rule: {escape(s.rule)}</p>{table}")

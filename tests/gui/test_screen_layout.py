@@ -4,8 +4,11 @@ more than a handful of rows, the summary above the tabs can be shut to give them
 curve is seen whole without scrolling, and the evidence browser's list and detail never scroll sideways."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetricsF, QTextTable
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from hccdecide.gui.summary_panel import glance_height
@@ -150,3 +153,55 @@ def test_a_summary_height_set_by_hand_is_kept(qtbot, window_on):
     w.resize(w.width(), w.height() - 100)
     QApplication.processEvents()
     assert split.sizes()[0] == kept
+
+
+def broken_words(doc) -> list[str]:
+    """Places where a laid-out line of ``doc`` ends inside a word ("Prothro|mbin")."""
+    found = []
+    block = doc.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        for i in range(1, layout.lineCount()):
+            start = layout.lineAt(i).textStart()
+            if text[start - 1].isalnum() and text[start].isalnum():
+                found.append(f"{text[max(0, start - 12):start]}|{text[start:start + 12]}")
+        block = block.next()
+    return found
+
+
+def narrow_cells(doc) -> list[str]:
+    """Table cells narrower than their longest word, in the word's own font."""
+    found = []
+    for table in (f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)):
+        for row in range(table.rows()):
+            for column in range(table.columns()):
+                block = table.cellAt(row, column).firstCursorPosition().block()
+                width = doc.documentLayout().blockBoundingRect(block).width()
+                for fragment in _fragments(block):
+                    longest = max(re.split(r"\s+|(?<=-)", fragment.text()), key=len)  # a hyphen may end a line
+                    if QFontMetricsF(fragment.charFormat().font()).horizontalAdvance(longest) > width:
+                        found.append(longest)
+    return found
+
+
+def _fragments(block):
+    it = block.begin()
+    while not it.atEnd():
+        yield it.fragment()
+        it += 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_revealed_stratum_table_breaks_lines_between_words_only(qtbot, window_on, size):
+    t = window_on(size).open_training()
+    t.case_list.setCurrentRow([c.file for c in t.cases].index("training_decompensated.json"))
+    t.set_answers({"palliative_rt", "rt_tki"}, "intermediate")
+    t.reveal()
+    QApplication.processEvents()
+    for view in (t.feedback_view, t.case_view):
+        doc = view.document()
+        assert broken_words(doc) == [], view.objectName()
+        assert narrow_cells(doc) == [], view.objectName()
+        assert view.horizontalScrollBar().maximum() == 0, view.objectName()
+    assert "Prothrombin time 19.5 s" in t.feedback_view.toPlainText()  # the factor's reason, under its row
+    t.close()
