@@ -1,7 +1,7 @@
 """What-if comparison window: scenario B, an editable copy of the case, beside scenario A.
 
 Left: B's form (the same form as the clinic view). Right: the case keys that differ, the regimens and
-studies whose status changed (highlighted), both summaries, and the two scenarios' curves of the same
+the studies (two tabs; those whose status changed first and highlighted), both summaries, and the two scenarios' curves of the same
 model overlaid. Everything shown comes from :func:`hccdecide.engine.whatif.compare`. B is handed back
 to the main window, which keeps it with the case (case-file key ``scenario_b``).
 
@@ -14,8 +14,8 @@ from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from hccdecide.engine.assessment import Assessment, assess
 from hccdecide.engine.whatif import Changed, WhatIf, compare, status_text
@@ -27,6 +27,7 @@ from hccdecide.patient import Patient
 
 PREFERRED_SIZE = QSize(1500, 900)
 CHANGED_BG = QColor("#fef3c7")  # amber 100: a changed row (the text also says "changed")
+INPUT_ROWS_SEEN, INPUT_ROWS_MAX = 2, 3  # rows of "what differs" (a scenario usually changes one to three)
 
 
 def _fmt(value) -> str:
@@ -35,6 +36,12 @@ def _fmt(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(value)
     return str(value).replace("_", " ")
+
+
+def _table_height(table: QTableWidget, rows: int) -> int:
+    """The height that shows ``rows`` rows of ``table`` under its header."""
+    return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth())
 
 
 class WhatIfWindow(QWidget):
@@ -83,22 +90,27 @@ class WhatIfWindow(QWidget):
         col = QVBoxLayout(right)
         col.addWidget(QLabel("<b>What differs</b> (B's form is on the left)"))
         col.addWidget(self.inputs, 1)
-        self.inputs.setMaximumHeight(110)
-        col.addWidget(QLabel("<b>Regimens</b> (changed first, highlighted)"))
-        col.addWidget(self.regimens, 2)
-        col.addWidget(QLabel("<b>Studies</b> (changed first, highlighted)"))
-        col.addWidget(self.studies, 2)
+        self.inputs.setMinimumHeight(_table_height(self.inputs, INPUT_ROWS_SEEN))
+        self.inputs.setMaximumHeight(_table_height(self.inputs, INPUT_ROWS_MAX))
         sums_box = QWidget()
         sums = QHBoxLayout(sums_box)
         sums.setContentsMargins(0, 0, 0, 0)
         sums.addWidget(self.summary_a, 1)
         sums.addWidget(self.summary_b, 1)
-        sums_scroll = QScrollArea()  # on a 1280×720 screen the two summaries scroll, never overlap the chart
+        sums_scroll = QScrollArea()
         sums_scroll.setObjectName("whatIfSummaries")
         sums_scroll.setWidgetResizable(True)
         sums_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         sums_scroll.setWidget(sums_box)
-        col.addWidget(sums_scroll, 2)
+        # one at a time, each with the height of all three: stacked, a 1280×720 screen showed two rows
+        # of each table and a few lines of each summary
+        self.status_tabs = QTabWidget()
+        self.status_tabs.setObjectName("whatIfStatusTabs")
+        self.status_tabs.addTab(self.regimens, "Regimens")
+        self.status_tabs.addTab(self.studies, "Studies")
+        self.status_tabs.addTab(sums_scroll, "Summaries A and B")
+        col.addWidget(QLabel("<b>Regimens, studies and summaries</b> (what changed first, highlighted or in bold)"))
+        col.addWidget(self.status_tabs, 4)
         self.chart_box = QVBoxLayout()
         col.addLayout(self.chart_box, 2)
         col.addWidget(self.reset_button)
@@ -142,8 +154,11 @@ class WhatIfWindow(QWidget):
         self.result = compare(self.a, b)
         self.form.show_derived(derived_texts(b))
         self._fill(self.inputs, [(c.label, _fmt(c.a), _fmt(c.b)) for c in self.result.inputs], ())
-        self._fill_status(self.regimens, self.result.regimens)
-        self._fill_status(self.studies, self.result.studies)
+        for tab, (table, items, name) in enumerate(((self.regimens, self.result.regimens, "Regimens"),
+                                                    (self.studies, self.result.studies, "Studies"))):
+            self._fill_status(table, items)
+            changed = sum(c.changed for c in items)
+            self.status_tabs.setTabText(tab, f"{name} · {changed} changed" if changed else f"{name} · none changed")
         self.summary_a.setText(self._summary_html("A (the case)", self.result.glance_a.sentences,
                                                   self.result.glance_b.sentences))
         self.summary_b.setText(self._summary_html("B", self.result.glance_b.sentences,

@@ -83,3 +83,28 @@ def test_the_window_fits_a_1280x720_projector(qtbot, window):
     area = screen.availableGeometry()
     assert w.width() <= 0.9 * area.width() + 1 and w.height() <= 0.9 * area.height() + 1
     assert area.contains(w.frameGeometry()) or area.contains(w.geometry())
+
+
+MIN_ROWS = 5
+
+
+def _rows_seen(table) -> int:
+    height = table.viewport().height()
+    return sum(table.rowViewportPosition(r) + table.rowHeight(r) <= height for r in range(table.rowCount()))
+
+
+def test_at_1280x720_each_table_shows_several_rows(qtbot, window_on):
+    from PySide6.QtWidgets import QApplication
+
+    from screen_sizes import PROJECTOR
+
+    w = _open(qtbot, window_on(PROJECTOR))
+    w.form.value_committed.emit("albumin_g_l", 30.0)  # Child–Pugh A to B
+    w.form.value_committed.emit("bilirubin_umol_l", 40.0)
+    assert w.inputs.rowCount() == 2 and _rows_seen(w.inputs) == 2  # albumin and bilirubin
+    for table in (w.regimens, w.studies):
+        w.status_tabs.setCurrentWidget(table)
+        QApplication.processEvents()
+        assert table.rowCount() > MIN_ROWS and _rows_seen(table) >= MIN_ROWS, (table.objectName(), _rows_seen(table))
+    changed = sum(c.changed for c in w.result.studies)
+    assert w.status_tabs.tabText(1) == f"Studies · {changed} changed" and changed > 0
