@@ -10,6 +10,8 @@ chart for a full draw with constrained layout.
 """
 from __future__ import annotations
 
+import math
+
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -25,6 +27,7 @@ from hccdecide.report.charts import (forest_shape, legend_below_axis, plot_fores
 CHART_MIN_HEIGHT = 240  # px: below ~220 constrained layout squeezes the axes to nothing
 CHART_MIN_WIDTH = 200
 SIDE_BY_SIDE_MIN_WIDTH = 560  # px at zoom 1: narrower, the forest plot goes under the curve
+LABEL_GAP = 0.25  # of a line, between two row labels of the forest plot
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -120,6 +123,7 @@ class ChartPair(QWidget):
         self.forest.setObjectName("forestChart")
         layout.addWidget(self.survival, 3)
         layout.addWidget(self.forest, 2)
+        self.forest.mpl_connect("draw_event", self._forest_drawn)
         self.scale = 1.0
         self.draw_count = 0  # how often the charts were drawn (tests: hidden charts never redraw)
         self._curve: tuple | None = ()  # what is drawn now; () = nothing yet
@@ -173,6 +177,20 @@ class ChartPair(QWidget):
         direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
         if self.box.direction() != direction:
             self.box.setDirection(direction)
+            if wide:  # beside the curve the forest plot has the curve's height
+                self.forest.setMinimumHeight(CHART_MIN_HEIGHT)
+
+    def _forest_drawn(self, event) -> None:
+        """Under the curve, the forest plot takes the height its factor labels need at the current
+        zoom (at zoom 1.4 in a 240 px strip they overlapped). Measured after each full drawing, as
+        drawn: the label heights depend on the model's labels and the zoom, and the layout's margins
+        (title, axis, legend) on the zoom alone, so a second drawing at the new height fits."""
+        if self.forest.figure.canvas.is_saving() or self.box.direction() != QBoxLayout.TopToBottom:
+            return
+        needed = forest_height_needed(self.forest.ax, event.renderer) / self.forest.device_pixel_ratio
+        height = max(CHART_MIN_HEIGHT, math.ceil(needed))
+        if height != self.forest.minimumHeight():
+            self.forest.setMinimumHeight(height)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -182,6 +200,19 @@ class ChartPair(QWidget):
             for canvas in (self.survival, self.forest):
                 canvas.scale_text(self.scale)
                 canvas.draw_idle()
+
+
+def forest_height_needed(ax, renderer) -> float:
+    """The figure height (pixels) at which no two row labels of the forest plot ``ax`` overlap."""
+    ticks = sorted(zip(ax.get_yticks(), ax.get_yticklabels()), key=lambda tick: tick[0])
+    heights = [label.get_window_extent(renderer).height for _y, label in ticks if label.get_text()]
+    if len(heights) < 2:
+        return 0.0
+    gap = LABEL_GAP * min(heights)  # the shortest label is one line
+    pitch = max((a + b) / 2 for a, b in zip(heights, heights[1:])) + gap
+    rows = abs(ax.get_ylim()[1] - ax.get_ylim()[0])  # in rows: the axis spans a fraction of a row more
+    margins = ax.figure.bbox.height - ax.bbox.height  # title, axis labels and legend
+    return margins + pitch * rows
 
 
 def _look(ax) -> list:

@@ -288,6 +288,8 @@ class _ChartRoom(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Resize:
             self.panel.fit_chart(headline_resized=watched is self.panel.headline)
+        elif event.type() == QEvent.LayoutRequest and watched is self.panel.chart_host:
+            self.panel.fit_chart()  # the charts need another height (the forest plot under the curve)
         return False
 
 
@@ -373,6 +375,7 @@ class RiskPanel(QWidget):
         self._room = _ChartRoom(self)
         scroll.viewport().installEventFilter(self._room)
         self.headline.installEventFilter(self._room)
+        self.chart_host.installEventFilter(self._room)
 
     def fit_chart(self, headline_resized: bool = False) -> None:
         """The chart takes the height the headline leaves in the view (not less than its minimum, nor
@@ -387,7 +390,7 @@ class RiskPanel(QWidget):
         spacing = self.scroll.widget().layout().spacing()
         room = view - self.headline.height() - spacing - self.prediction.fontMetrics().lineSpacing()
         least = max(CHART_MIN_HEIGHT, self.chart_host.minimumSizeHint().height() if self._charts else 0)
-        height = min(CHART_MAX_HEIGHT, max(least, room))
+        height = max(least, min(CHART_MAX_HEIGHT, room))  # the charts' own minimum wins
         if self.chart_host.height() != height or self.chart_host.maximumHeight() != height:
             self.chart_host.setFixedHeight(height)
 

@@ -11,7 +11,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetricsF, QTextTable
 from PySide6.QtWidgets import QApplication, QScrollArea
 
+from hccdecide.gui import zoom
 from hccdecide.gui.summary_panel import glance_height
+from hccdecide.report.charts import FONT
 from screen_sizes import DESKTOP, LAPTOP, PROJECTOR, screen_sized
 from test_input import wheel_over
 from test_screens import horizontal_overflow
@@ -205,3 +207,29 @@ def test_the_revealed_stratum_table_breaks_lines_between_words_only(qtbot, windo
         assert view.horizontalScrollBar().maximum() == 0, view.objectName()
     assert "Prothrombin time 19.5 s" in t.feedback_view.toPlainText()  # the factor's reason, under its row
     t.close()
+
+
+def overlapping_labels(canvas) -> list[tuple[str, str]]:
+    """Pairs of the forest plot's row labels whose boxes overlap, as drawn now."""
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    labels = [t for t in canvas.figure.axes[0].get_yticklabels() if t.get_visible() and t.get_text()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_forest_plot_labels_never_overlap_when_zoomed(qtbot, window_on, size):
+    w = window_on(size)
+    for _ in range(4):  # Ctrl++ four times
+        w.zoom(zoom.STEP)
+    assert zoom.current_scale() >= 1.4
+    w.tabs.setCurrentWidget(w.risk)
+    qtbot.waitUntil(lambda: w.risk._charts is not None and w.risk._charts.isVisible())
+    charts = w.risk._charts
+    forest = charts.forest
+    qtbot.waitUntil(lambda: forest.mapTo(charts, QPoint(0, 0)).y() > 0)  # stacked under the curve at this zoom
+    labels = forest.figure.axes[0].get_yticklabels()
+    assert len(labels) == 8 and min(t.get_fontsize() for t in labels) >= 1.4 * FONT  # the zoom is kept
+    qtbot.waitUntil(lambda: overlapping_labels(forest) == [])  # once laid out at the height the labels need
+    assert charts.survival.height() >= 220 and forest.height() > charts.survival.height()
