@@ -164,6 +164,10 @@ class EvidenceBrowser(QDialog):
         # Qt's table layout can still round a many-column table a few pixels past the pane: its right
         # border is cut rather than the record scrolled sideways (the text itself always wraps)
         self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # A new record is laid out first without the vertical bar, then again, narrower, when the bar
+        # appears; until that second layout ends the text ran a bar's width (~14 px) past the pane.
+        # With the bar always there the record is laid out once, at the width it is shown.
+        self.detail.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         self._layout()
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.regimen_box.currentIndexChanged.connect(
