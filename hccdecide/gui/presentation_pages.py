@@ -19,7 +19,7 @@ from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.outcome_text import effect_text, estimate_text, range_text
 from hccdecide.engine.icon_array import IconArray, glance_icons, individual_icons
-from hccdecide.engine.plain_summary import at_a_glance, shown_regimens
+from hccdecide.engine.plain_summary import at_a_glance, shown_regimens, why_text
 from hccdecide.engine.regimens import ENDPOINT_LABEL
 from hccdecide.gui.risk import prediction_html, stage_text
 from hccdecide.variables import VARIABLES
@@ -174,8 +174,9 @@ def _reason_lines(r: RegimenResult) -> list[str]:
     """Why the regimen is uncertain (the best uncertain study's unknowns), or what is left to confirm."""
     if r.status == UNCERTAIN:
         m = next(m for m in r.matches if m.status == UNCERTAIN)
-        if not m.missing:  # nothing to enter: the source gives no criterion to check
-            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(m.warnings))]
+        if not m.missing:  # nothing to enter: the source gives no criterion to check, or none on a domain
+            reason = "; ".join(m.warnings) or why_text(r).removeprefix("; ")  # the summary's words
+            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape(reason)]
         missing = ", ".join(VARIABLES[v].label for v in m.missing)
         first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
         return [f"<b>Main open question</b> {_bracketed(m.study.short_name)}: needs {escape(missing)}",

@@ -61,6 +61,17 @@ def test_pages_follow_the_assessment(qtbot, window):
     assert window.library.digest[:32] in p.all_text() and "Sources" in p.current_text()
 
 
+def test_every_uncertain_regimen_says_why(qtbot, window):
+    p = window.open_presentation()
+    lines = [line for page in p.pages if page.kind == "uncertain" for line in page.html.split("<b>")]
+    questions = [line for line in lines if "open question</b>" in line.lower()]
+    assert len(questions) == sum(r.status == "uncertain" for r in window.controller.assessment.regimens)
+    for line in questions:  # a reason after the colon, never an empty one
+        assert len(line.split("):", 1)[1].split("<")[0].strip()) > 10, line
+    # Wang 2023 gives no criterion on three domains, so nothing the clinician enters can settle it
+    assert any("reports no criterion on liver function" in line for line in questions)
+
+
 def test_no_identifier_on_any_page(qtbot, window):
     label = window.controller.patient["case_label"]
     assert label
