@@ -8,7 +8,7 @@ from hccdecide.engine.matching import ELIGIBLE, NOT_MET
 from hccdecide.engine.training import NOT_APPLICABLE, STRATUM_ENDPOINT, RegimenFeedback, StratumFeedback, TrainingFeedback
 from hccdecide.gui.results import STATUS_COLOUR, STATUS_TEXT
 from hccdecide.patient import FIELD_BY_KEY, GROUPS, Patient
-from hccdecide.variables import VARIABLES
+from hccdecide.variables import VARIABLES, choice_text
 
 PRESENT = {True: ("present", "#b91c1c"), False: ("absent", "#15803d"), None: ("unknown", "#b45309")}
 RULE = ("An <b>eligible</b> regimen should be ticked and an <b>ineligible</b> one left unticked. An <b>uncertain</b> "
@@ -99,7 +99,7 @@ def case_values_html(patient: Patient) -> str:
             if spec.group != group:
                 continue
             shown = ("yes" if value else "no") if isinstance(value, bool) else (
-                ", ".join(value) if isinstance(value, tuple) else str(value).replace("_", " "))
+                ", ".join(map(choice_text, value)) if isinstance(value, tuple) else choice_text(value))
             unit = f" {spec.unit}" if spec.unit and not isinstance(value, (bool, str, tuple)) else ""
             rows.append(f"<tr><td>{escape(VARIABLES[key].label)}</td><td><b>{escape(shown + unit)}</b></td></tr>")
         if rows:

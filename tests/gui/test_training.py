@@ -66,3 +66,11 @@ def test_open_in_main_window_asks_before_replacing_unsaved_work(qtbot, window, a
     answer("discard")
     qtbot.mouseClick(t.open_button, Qt.LeftButton)
     assert window.controller.patient == t.patient
+
+
+def test_case_values_read_in_clinical_words(qtbot, window):
+    t = open_case(qtbot, window, "training_decompensated.json")
+    text = t.case_view.toPlainText()
+    # the stored choices "moderate_severe" and "grade_1_2", as the form names them
+    assert "moderate to severe" in text and "grade 1–2" in text
+    assert "moderate severe" not in text and "grade 1 2" not in text
