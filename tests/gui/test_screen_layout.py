@@ -1,7 +1,9 @@
-"""Layout seen in screenshots at 1366×768 and 1280×720 (real style sheet): the training answers wrap
-instead of scrolling sideways, the risk model box ignores a stray wheel turn, the regimen list shows
-more than a handful of rows, the summary above the tabs can be shut to give them its height, the risk
-curve is seen whole without scrolling, and the evidence browser's list and detail never scroll sideways."""
+"""Layout seen in screenshots at 1920×1080, 1366×768 and 1280×720 (real style sheet): the training
+answers wrap instead of scrolling sideways and its feedback breaks lines between words only, the risk
+model box ignores a stray wheel turn, the regimen list shows more than a handful of rows, the summary
+above the tabs is read whole on a tall window and can be shut to give the tabs its height, the risk
+curve is seen whole without scrolling, the forest plot's labels never overlap when zoomed, and the
+evidence browser's list and detail never scroll sideways."""
 from __future__ import annotations
 
 import re
