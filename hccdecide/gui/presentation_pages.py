@@ -174,9 +174,10 @@ def _reason_lines(r: RegimenResult) -> list[str]:
     """Why the regimen is uncertain (the best uncertain study's unknowns), or what is left to confirm."""
     if r.status == UNCERTAIN:
         m = next(m for m in r.matches if m.status == UNCERTAIN)
-        if not m.missing:  # nothing to enter: the source gives no criterion to check, or none on a domain
-            reason = "; ".join(m.warnings) or why_text(r).removeprefix("; ")  # the summary's words
-            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape(reason)]
+        if not m.missing and m.warnings:  # nothing to enter: the source gives no criterion to check
+            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(m.warnings))]
+        if not m.missing:  # no criterion on a domain: the summary's words, which name the study
+            return ["<b>Open question</b>: " + escape(why_text(r).removeprefix("; "))]
         missing = ", ".join(VARIABLES[v].label for v in m.missing)
         first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
         return [f"<b>Main open question</b> {_bracketed(m.study.short_name)}: needs {escape(missing)}",

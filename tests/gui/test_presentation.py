@@ -67,7 +67,7 @@ def test_every_uncertain_regimen_says_why(qtbot, window):
     questions = [line for line in lines if "open question</b>" in line.lower()]
     assert len(questions) == sum(r.status == "uncertain" for r in window.controller.assessment.regimens)
     for line in questions:  # a reason after the colon, never an empty one
-        assert len(line.split("):", 1)[1].split("<")[0].strip()) > 10, line
+        assert len(line.split("</b>", 1)[1].split(":", 1)[1].split("<")[0].strip()) > 10, line
     # Wang 2023 gives no criterion on three domains, so nothing the clinician enters can settle it
     assert any("reports no criterion on liver function" in line for line in questions)
 
