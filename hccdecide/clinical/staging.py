@@ -24,7 +24,10 @@ class Bclc:
     missing: tuple[str, ...] = ()
     caution: str = ""
     before_resection: bool = False  # staged from a tumour since resected with no residual disease
-    possible: tuple[str, ...] = ()  # stages still reachable while the stage is undecided
+    # stages still reachable while the stage is undecided; for stage C resting on ECOG 1-2 alone, the
+    # stages the patient could be in (C, and those the tumour burden gives)
+    possible: tuple[str, ...] = ()
+    possible_why: str = ""  # why a decided stage still has other possible stages
 
     @property
     def label(self) -> str:
@@ -74,7 +77,8 @@ def bclc_stage(i: BclcInputs) -> Bclc:
     if advanced:
         if undecided:
             return Bclc(None, "C unless " + " or ".join(undecided) + " makes it D", undecided)
-        return Bclc("C", ", ".join(advanced), (), _performance_only_caution(i, advanced))
+        caution = _performance_only_caution(i, advanced)
+        return Bclc("C", ", ".join(advanced), (), caution, possible_why=_performance_only_why(i) if caution else "")
     undecided += tuple(k for k, v in (("mvi", i.mvi_present),
                                       ("extrahepatic_spread", i.extrahepatic_spread)) if v is None)
     stage, reason, missing = _tumour_stage(i)
@@ -97,14 +101,35 @@ def _performance_only_caution(i: BclcInputs, advanced: list[str]) -> str:
             f"if age or other illness does, the tumour would be {otherwise}.")
 
 
+def _performance_only_why(i: BclcInputs) -> str:
+    others = " or ".join(stages_without_performance(i))
+    return (f"stage C rests on ECOG {i.ecog} alone; stage {others} if the performance status is not caused "
+            "by the cancer")
+
+
+def stages_without_performance(i: BclcInputs) -> tuple[str, ...]:
+    """The stages the tumour burden, liver function, MVI and spread give with ECOG 0: what a patient
+    whose ECOG 1-2 is not caused by the cancer could be in."""
+    return possible_stages(replace(i, ecog=0))
+
+
+def performance_only_possible(b: Bclc, i: BclcInputs) -> Bclc:
+    """Stage C from ECOG 1-2 alone with the stages it could otherwise be, so a criterion that reads the
+    stage is decided only when every one of them gives the same answer."""
+    if not b.possible_why:
+        return b
+    return replace(b, possible=tuple(s for s in ("0", "A", "B", "C", "D")
+                                     if s == "C" or s in stages_without_performance(i)))
+
+
 def before_resection(b: Bclc) -> Bclc:
     """The stage of a tumour that has since been resected with no residual disease: it describes the
     patient before the operation, not now (nothing is left to stage). Kept, and labelled, so criteria
     that read the stage at diagnosis can still use it."""
     if b.stage is None:
         return b
-    return Bclc(b.stage, f"before resection: {b.reason}; resected since with no residual tumour and no "
-                "recurrence, so there is no tumour to stage now", b.missing, b.caution, True)
+    return replace(b, reason=f"before resection: {b.reason}; resected since with no residual tumour and no "
+                   "recurrence, so there is no tumour to stage now", before_resection=True)
 
 
 # Values tried for an unknown input when listing the stages a case can still reach: every ECOG grade and

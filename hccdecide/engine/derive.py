@@ -45,12 +45,19 @@ DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
 
 
 # Key of the facts mapping that lists, for an unknown fact, the values it can still take (only BCLC stage
-# today): a criterion is decided when every one of them gives the same answer. Not a case variable.
+# today): a criterion is decided when every one of them gives the same answer. A known fact may have
+# them too when it rests on a judgement the entries cannot make (stage C from ECOG 1-2 alone, which
+# holds only when the cancer causes it); POSSIBLE_WHY then says why. Neither is a case variable.
 POSSIBLE = "_possible"
+POSSIBLE_WHY = "_possible_why"
 
 
 def _possible_values(bclc: staging.Bclc) -> dict[str, tuple[Any, ...]]:
-    return {"bclc_stage": bclc.possible} if bclc.stage is None and bclc.possible else {}
+    return {"bclc_stage": bclc.possible} if bclc.possible else {}
+
+
+def _possible_why(bclc: staging.Bclc) -> dict[str, str]:
+    return {"bclc_stage": bclc.possible_why} if bclc.possible and bclc.possible_why else {}
 
 
 @dataclass(frozen=True)
@@ -350,6 +357,7 @@ def derive(p: Patient) -> Derived:
     bclc = staging.bclc_stage(bclc_inputs)
     if bclc.stage is None:
         bclc = replace(bclc, possible=staging.possible_stages(bclc_inputs))
+    bclc = staging.performance_only_possible(bclc, bclc_inputs)
     if _cleared_by_resection(p):
         bclc = staging.before_resection(bclc)
     olig = oligo.oligoprogression_type(p["progressing_lesions"], p["progressing_organs"],
@@ -382,6 +390,7 @@ def derive(p: Patient) -> Derived:
     facts["has_target_lesion"] = has_target_lesion(p, facts)
     facts["disease_after_treatment"] = disease_after_treatment(p)
     facts[POSSIBLE] = _possible_values(bclc)
+    facts[POSSIBLE_WHY] = _possible_why(bclc)
     # organ counts implied by "no extrahepatic spread" (or by the counts entered for other organs)
     facts.update({k: v for k, v in ehs.items() if k.startswith("ehm_") and facts.get(k) is None})
     notes.extend(conflicts(p.values))

@@ -7,6 +7,8 @@ performance status, disease extent, treatment setting) or the source states the 
 Otherwise it is *uncertain*, of one or both kinds, listed in this order:
 
 - ``missing_data``: patient entries are unknown (or in conflict); entering the named fields settles it;
+- ``to_judge``: a fact rests on a judgement no entry records (stage C from ECOG 1-2 alone, which holds
+  only when the cancer causes it); the clinician's confirmation settles it;
 - ``unreported_criteria``: the source reports no criterion for a domain (or none admitting the gated
   patient), or says it has criteria it does not print (``unavailable_criteria``, e.g. a list kept in a
   supplement the source lacks); nothing the clinician enters can settle it.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from hccdecide.engine.derive import POSSIBLE, Derived
+from hccdecide.engine.derive import POSSIBLE, POSSIBLE_WHY, Derived
 from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.read_memo import ReadMemo
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
@@ -26,6 +28,9 @@ from hccdecide.evidence.schema import AnyOf, Bound, Condition, Criterion, Op, Ru
 from hccdecide.variables import CORE_DOMAINS, DOMAIN_LABEL, SETTING, VARIABLES, choice_text
 
 MISSING_DATA, UNREPORTED_CRITERIA = "missing_data", "unreported_criteria"
+# A criterion that rests on a judgement no entry records (stage C from ECOG 1-2 alone holds only when
+# the cancer causes the impairment): the clinician confirms it; the source does report the criterion.
+TO_JUDGE = "to_judge"
 
 _OP_TEXT = {Op.EQ: "=", Op.NE: "≠", Op.LT: "<", Op.LE: "≤", Op.GT: ">", Op.GE: "≥",
             Op.IN: "one of", Op.NOT_IN: "not one of", Op.BETWEEN: "between",
@@ -37,6 +42,7 @@ class Verdict:
     status: str  # met | not_met | unknown
     reason: str
     unknown_vars: tuple[str, ...] = ()
+    to_judge: tuple[str, ...] = ()  # judgements that would decide it, in plain words
 
 
 def _fmt_value(value: Any, unit: str = "", extra_digits: int = 0) -> str:
@@ -99,6 +105,9 @@ def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Verdict:
     actual = facts.get(cond.var)
     if actual is None:
         return _evaluate_unknown(cond, facts, requirement)
+    why = facts.get(POSSIBLE_WHY, {}).get(cond.var)
+    if why:
+        return _evaluate_judged(cond, facts, requirement, actual, why)
     ok = _test(cond.op, actual, cond.value)
     shown = _fmt_actual(actual, cond, VARIABLES[cond.var].unit)
     return Verdict(MET if ok else NOT_MET, f"{VARIABLES[cond.var].label} {shown}; requires {requirement}")
@@ -118,6 +127,20 @@ def _evaluate_unknown(cond: Condition, facts: Mapping[str, Any], requirement: st
                            f"answer); requires {requirement}")
 
 
+def _evaluate_judged(cond: Condition, facts: Mapping[str, Any], requirement: str, actual: Any,
+                     why: str) -> Verdict:
+    """A fact that rests on a judgement no entry records (stage C from ECOG 1-2 alone) decides a
+    criterion only when every value it could take gives the same answer; otherwise it is to judge."""
+    label = VARIABLES[cond.var].label
+    options = facts.get(POSSIBLE, {}).get(cond.var, (actual,))
+    answers = {_test(cond.op, o, cond.value) for o in options}
+    shown = _fmt_actual(actual, cond, VARIABLES[cond.var].unit)
+    if len(answers) == 1:
+        status = MET if answers == {True} else NOT_MET
+        return Verdict(status, f"{label} {shown} ({why}; each gives the same answer); requires {requirement}")
+    return Verdict(UNKNOWN, f"{label} {shown}, to confirm: {why}; requires {requirement}", (), (why,))
+
+
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> Verdict:
     """Three-valued evaluation: any_of is met if one part is met, all_of fails if one part fails."""
     if isinstance(rule, Condition):
@@ -131,7 +154,8 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> Verdict:
     if unknown:
         joiner = " or " if isinstance(rule, AnyOf) else " and "
         return Verdict(UNKNOWN, joiner.join(p.reason for p in unknown),
-                       tuple(v for p in unknown for v in p.unknown_vars))
+                       tuple(v for p in unknown for v in p.unknown_vars),
+                       tuple(dict.fromkeys(j for p in unknown for j in p.to_judge)))
     return Verdict(other, "; ".join(p.reason for p in parts))
 
 
@@ -141,6 +165,7 @@ class CriterionResult:
     status: str  # met | not_met | unknown | to_confirm
     reason: str
     unknown_vars: tuple[str, ...] = ()
+    to_judge: tuple[str, ...] = ()  # judgements that would decide it, in plain words
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,8 @@ class StudyMatch:
         out: list[dict[str, Any]] = []
         if self.missing:
             out.append({"kind": MISSING_DATA, "fields": list(self.missing)})
+        if self.to_judge:
+            out.append({"kind": TO_JUDGE, "questions": list(self.to_judge)})
         if self.unreported_domains or self.unadmitted_gates or self.unavailable_criteria:
             kind = {"kind": UNREPORTED_CRITERIA, "domains": list(self.unreported_domains),
                     "gates": [g.label for g in self.unadmitted_gates]}
@@ -243,6 +270,8 @@ class StudyMatch:
         for kind in self.uncertain_kinds:
             if kind["kind"] == MISSING_DATA:
                 out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in kind["fields"]))
+            elif kind["kind"] == TO_JUDGE:
+                out.append("to confirm: " + "; ".join(kind["questions"]))
             else:
                 what = [self._domain_text(d) for d in kind["domains"]]
                 what += [self.gate_text(g) for g in self.unadmitted_gates]
@@ -254,6 +283,11 @@ class StudyMatch:
         return tuple(c for c in self.criteria if c.status == status)
 
     @property
+    def to_judge(self) -> tuple[str, ...]:
+        """Judgements no entry records that would settle the unknown criteria."""
+        return tuple(dict.fromkeys(j for c in self.criteria if c.status == UNKNOWN for j in c.to_judge))
+
+    @property
     def missing(self) -> tuple[str, ...]:
         """Variables whose values would settle the unknown criteria."""
         return tuple(dict.fromkeys(v for c in self.criteria for v in c.unknown_vars))
@@ -263,7 +297,7 @@ def evaluate_criterion(criterion: Criterion, facts: Mapping[str, Any]) -> Criter
     if criterion.administrative or criterion.rule is None:
         return CriterionResult(criterion, TO_CONFIRM, "not decidable from patient data; confirm")
     verdict = evaluate_rule(criterion.rule, facts)
-    return CriterionResult(criterion, verdict.status, verdict.reason, verdict.unknown_vars)
+    return CriterionResult(criterion, verdict.status, verdict.reason, verdict.unknown_vars, verdict.to_judge)
 
 
 def study_status(results: tuple[CriterionResult, ...]) -> str:

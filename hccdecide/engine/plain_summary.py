@@ -47,7 +47,10 @@ def stage_sentence(a: Assessment) -> str:
     else:
         liver = "Child–Pugh class unknown"
     albi = f"ALBI grade {f['albi_grade']}" if f["albi_grade"] else "ALBI grade unknown"
-    return f"Stage and liver function: {bclc} (2022 strategy); {liver}; {albi}."
+    # a stage that rests on a judgement no entry records says so where it is read first
+    why = a.derived.bclc.possible_why
+    strategy = f"2022 strategy; to confirm: {why}" if why else "2022 strategy"
+    return f"Stage and liver function: {bclc} ({strategy}); {liver}; {albi}."
 
 
 def fit_counts(regimens: Iterable[RegimenResult]) -> dict[str, int]:
@@ -161,9 +164,7 @@ def why_text(r: RegimenResult) -> str:
     lead = r.lead
     name = lead.study.short_name
     if settleable(lead):
-        fields = [VARIABLES[v].label for v in lead.missing]
-        more = f" and {len(fields) - 2} more" if len(fields) > 2 else ""
-        return f"; entering {', '.join(fields[:2])}{more} would settle the fit to {name}"
+        return _settle_text(lead)
     if NO_CHECKABLE_CRITERIA in lead.warnings:
         return f"; {name} gives no criterion that can be checked, so no entry can settle the fit"
     if lead.study.unavailable_criteria:
@@ -178,6 +179,17 @@ def why_text(r: RegimenResult) -> str:
         return "; no study of it admits a patient like this, so no entry can settle the fit"
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
     return f"; {name} reports no criterion on {listed}, so no entry can settle the fit"
+
+
+def _settle_text(lead: StudyMatch) -> str:
+    """What would settle the fit to a study whose source reports every criterion: the entries to make,
+    and the judgements no entry records."""
+    name = lead.study.short_name
+    fields = [VARIABLES[v].label for v in lead.missing]
+    more = f" and {len(fields) - 2} more" if len(fields) > 2 else ""
+    entering = f"entering {', '.join(fields[:2])}{more}" if fields else ""
+    judged = f"a clinical judgement ({'; '.join(lead.to_judge)})" if lead.to_judge else ""
+    return f"; {' and '.join(p for p in (entering, judged) if p)} would settle the fit to {name}"
 
 
 def _domain_words(m: StudyMatch, domain: str) -> str:

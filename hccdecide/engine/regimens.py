@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping
 from hccdecide.figure_words import counted
 from hccdecide.engine.levels import RANDOMISED_DESIGNS, evidence_level
 from hccdecide.engine.matching import (ELIGIBLE, INELIGIBLE, MET, MISSING_DATA, NO_CHECKABLE_CRITERIA, NOT_MET,
-                                       UNCERTAIN, StudyMatch, description_text, evaluate_rule)
+                                       TO_JUDGE, UNCERTAIN, StudyMatch, description_text, evaluate_rule)
 from hccdecide.evidence.library import RegimenInfo
 from hccdecide.evidence.schema import Arm, Comparison, Outcome, Study
 
@@ -302,10 +302,11 @@ def unchecked_count(m: StudyMatch) -> int:
 
 
 def settleable(m: StudyMatch) -> bool:
-    """An uncertain study whose fit entering the missing data would settle: the source reports a
-    criterion for every domain (and admits every open gate), only the patient's values are missing."""
+    """An uncertain study whose fit entering the missing data (or confirming a judgement the entries
+    cannot record) would settle: the source reports a criterion for every domain (and admits every open
+    gate), only the patient's values are missing."""
     kinds = m.uncertain_kinds
-    return bool(kinds) and all(k["kind"] == MISSING_DATA for k in kinds)
+    return bool(kinds) and all(k["kind"] in (MISSING_DATA, TO_JUDGE) for k in kinds)
 
 
 def indication_state(info: RegimenInfo, facts: Mapping[str, Any] | None) -> str:

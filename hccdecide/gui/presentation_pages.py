@@ -174,8 +174,9 @@ def _reason_lines(r: RegimenResult) -> list[str]:
     """Why the regimen is uncertain (the best uncertain study's unknowns), or what is left to confirm."""
     if r.status == UNCERTAIN:
         m = next(m for m in r.matches if m.status == UNCERTAIN)
-        if not m.missing and m.warnings:  # nothing to enter: the source gives no criterion to check
-            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(m.warnings))]
+        if not m.missing and (m.to_judge or m.warnings):  # nothing to enter: a judgement to confirm, a caution
+            said = [f"to confirm: {j}" for j in m.to_judge] + list(m.warnings)
+            return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(said))]
         if not m.missing:  # no criterion on a domain: the summary's words, which name the study
             return ["<b>Open question</b>: " + escape(why_text(r).removeprefix("; "))]
         missing = ", ".join(VARIABLES[v].label for v in m.missing)

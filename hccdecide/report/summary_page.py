@@ -131,6 +131,8 @@ def open_questions(a: Assessment, glance: Glance, limit: int) -> list[str]:
     for m in uncertain[:limit]:
         if m.missing:
             lines.append(f"{m.study.short_name}: waiting for " + ", ".join(VARIABLES[v].label for v in m.missing) + ".")
+        elif m.to_judge:
+            lines.append(f"{m.study.short_name}: to confirm: " + "; ".join(m.to_judge) + ".")
         else:
             lines.append(f"{m.study.short_name}: {m.warnings[0] if m.warnings else 'fit not decidable'}.")
     return lines

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hccdecide.engine.assessment import assess
-from hccdecide.engine.derive import POSSIBLE, derive
+from hccdecide.engine.derive import POSSIBLE, POSSIBLE_WHY, derive
 from hccdecide.patient import Patient
 from hccdecide.paths import cases_dir
 from hccdecide.variables import VARIABLES
@@ -65,9 +65,11 @@ def test_case_files_derive_as_worked_by_hand(name):
 
 
 def test_every_variable_is_a_fact():
-    # besides the variables, the facts carry one mapping of the values an unknown fact can still take
-    assert set(derive(Patient()).facts) == set(VARIABLES) | {POSSIBLE}
+    # besides the variables, the facts carry the values an unknown fact can still take, and why a known
+    # one may still be another (none here)
+    assert set(derive(Patient()).facts) == set(VARIABLES) | {POSSIBLE, POSSIBLE_WHY}
     assert derive(Patient()).facts[POSSIBLE] == {"bclc_stage": ("0", "A", "B", "C", "D")}
+    assert derive(Patient()).facts[POSSIBLE_WHY] == {}
 
 
 def test_ratios_to_upper_limit_of_normal(make_patient):
