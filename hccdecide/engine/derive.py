@@ -111,15 +111,36 @@ def _coagulation_choice(p: Patient, notes: list[Note]) -> liver.ChildPugh:
     return by_pt if by_inr.klass is None and by_pt.klass is not None else by_inr
 
 
+_CP_FIELD = {"bilirubin": "bilirubin_umol_l", "albumin": "albumin_g_l", "ascites": "ascites",
+             "encephalopathy": "encephalopathy"}
+
+
+def _disagreeing(cp: liver.ChildPugh, entered: int) -> list[str]:
+    """The components that contradict an entered score: those scoring above 1 point when the entered
+    score is below what they add up to, those scoring below 3 when it is above."""
+    low, _high = cp.score_range
+    return [k for k, v in cp.points.items() if v is not None and (v > 1 if entered < low else v < 3)]
+
+
+def _score_conflict(cp: liver.ChildPugh, entered: int, what: str) -> Note:
+    """An entered score that contradicts its components: neither side decides (README, conflicting
+    entries), so the note names the score and the components that disagree with it."""
+    parts = _disagreeing(cp, entered)
+    coagulation = "inr" if cp.coagulation_source == "INR" else "pt_prolongation_s"
+    fields = tuple(_CP_FIELD.get(k, coagulation) for k in parts)
+    words = ", ".join(f"{cp.coagulation_source if k == 'coagulation' else k} {cp.points[k]} points" for k in parts)
+    return Note("child_pugh_score", "conflict",
+                f"entered Child–Pugh score {entered} {what} ({words}); what reads Child–Pugh or the BCLC "
+                "stage stays unknown until they agree", ("child_pugh_score", *fields))
+
+
 def _child_pugh(p: Patient, notes: list[Note]) -> tuple[liver.ChildPugh, int | None, str | None]:
     cp = _coagulation_choice(p, notes)
     entered = p["child_pugh_score"]
     low, high = cp.score_range
     if cp.score is not None:
         if entered is not None and entered != cp.score:
-            notes.append(Note("child_pugh_score", "conflict",
-                              f"entered score {entered} differs from {cp.score} computed from the "
-                              "components; the computed score is used"))
+            notes.append(_score_conflict(cp, entered, f"differs from {cp.score} computed from the components"))
         return cp, cp.score, liver.child_pugh_class(cp.score)
     if entered is not None:
         if low <= entered <= high:
@@ -127,9 +148,7 @@ def _child_pugh(p: Patient, notes: list[Note]) -> tuple[liver.ChildPugh, int | N
                               f"entered score {entered} used (components incomplete: "
                               f"{', '.join(cp.missing)} unknown)"))
             return cp, entered, liver.child_pugh_class(entered)
-        notes.append(Note("child_pugh_score", "conflict",
-                          f"entered score {entered} is impossible with the known components "
-                          f"({low}–{high}); Child–Pugh treated as unknown"))
+        notes.append(_score_conflict(cp, entered, f"is impossible with the known components ({low}–{high})"))
         return cp, None, None
     return cp, None, cp.klass
 

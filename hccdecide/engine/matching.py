@@ -490,7 +490,9 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     if all(r.status == TO_CONFIRM for r in own) and status != INELIGIBLE:
         # "eligible" would claim a fit nothing was checked against
         status, warnings = UNCERTAIN, (NO_CHECKABLE_CRITERIA, *warnings)
-    gates = unadmitted_gates(open_gates(derived.facts), results)
+    # a gate opened by a value in conflict is not opened from one side of it either
+    conflicted = derived.conflicted
+    gates = unadmitted_gates(tuple(g for g in open_gates(derived.facts) if g.variables[0] not in conflicted), results)
     described = described_gates(gates, results)
     doses = dose_flags(study, derived.facts)
     if status == INELIGIBLE:

@@ -47,9 +47,16 @@ def stage_sentence(a: Assessment) -> str:
     else:
         liver = "Child–Pugh class unknown"
     albi = f"ALBI grade {f['albi_grade']}" if f["albi_grade"] else "ALBI grade unknown"
-    # a stage that rests on a judgement no entry records says so where it is read first
+    # a stage that rests on a judgement no entry records, or on entries in conflict, says so where it is
+    # read first
     why = a.derived.bclc.possible_why
     strategy = f"2022 strategy; to confirm: {why}" if why else "2022 strategy"
+    conflicted = a.derived.conflicted
+    if "bclc_stage" in conflicted:
+        strategy += "; rests on entries in conflict"
+    if "child_pugh_class" in conflicted and f["child_pugh_class"]:
+        fields = ", ".join(VARIABLES[k].label for k in conflicted["child_pugh_class"].fields)
+        liver += f" from its components, in conflict with other entries (check {fields})"
     return f"Stage and liver function: {bclc} ({strategy}); {liver}; {albi}."
 
 

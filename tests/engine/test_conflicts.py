@@ -112,3 +112,46 @@ def test_adding_an_inr_to_a_pt_case_keeps_the_class():
     assert derive(Patient.from_dict(base))["child_pugh_class"] == "B"
     d = derive(Patient.from_dict({**base, "inr": 2.5}))
     assert d["child_pugh_class"] == "B" and any(n.key == "inr" for n in d.notes)
+
+
+# Clinical review 4, case 9: Child-Pugh score entered as 5, but bilirubin 60 umol/L (> 51.3: 3 points),
+# albumin 31 g/L (28-35: 2 points), INR 1.4 (< 1.7: 1 point), moderate ascites (3 points), no
+# encephalopathy (1 point): 10 points, class C, from the components (Pugh's bands, hccdecide/clinical/liver.py).
+SCORE_5_AGAINST_10 = dict(child_pugh_score=5, bilirubin_umol_l=60, albumin_g_l=31, inr=1.4,
+                          ascites="moderate_severe", encephalopathy="none", ecog=1, tumour_count=2,
+                          largest_diameter_cm=4.0, sum_diameter_cm=6.0, resectable=False, treatment_naive=True,
+                          vp=2, vv=0, lnm_present=False, extrahepatic_spread=False)
+
+
+def test_an_entered_child_pugh_score_against_its_components_names_the_fields_that_disagree():
+    """Score 5 means every component scores 1 point; bilirubin (3), albumin (2) and ascites (3) do not,
+    INR (1) and encephalopathy (1) do: the conflict names the score and those three, so the form can
+    point at them."""
+    [note] = [n for n in derive(Patient.from_dict(SCORE_5_AGAINST_10)).notes if n.key == "child_pugh_score"]
+    assert note.kind == "conflict"
+    assert note.fields == ("child_pugh_score", "bilirubin_umol_l", "albumin_g_l", "ascites")
+    assert "5" in note.text and "10" in note.text
+
+
+def test_child_pugh_and_bclc_criteria_are_not_decided_from_either_side(library):
+    """Zhai 2025 took Child-Pugh A-B (Kang 2026, Table 4, major inclusion criteria): class C from the
+    components would fail it, class A from the entered score would meet it, so it is unknown, and the
+    study is not ineligible. Chen 2025's BCLC A-B criterion (Kang 2026, Table 2) reads the stage, which
+    rests on Child-Pugh (D from class C): unknown as well."""
+    d = derive(Patient.from_dict(SCORE_5_AGAINST_10))
+    zhai = match_study(library.study("zhai2025_sorafenib_rt_vtt"), d)
+    [cp] = [c for c in zhai.criteria if "child_pugh" in str(c.criterion.rule)]
+    assert cp.status == UNKNOWN and "conflicting entries" in cp.reason
+    assert "child_pugh_score" in cp.unknown_vars and zhai.status == UNCERTAIN
+    chen = match_study(library.study("chen2025_tace_ebrt"), d)
+    [stage] = [c for c in chen.criteria if "bclc_stage" in str(c.criterion.rule)]
+    assert stage.status == UNKNOWN
+    # no Child-Pugh C or BCLC D gate is opened from one side either
+    assert not zhai.unadmitted_gates and not chen.unadmitted_gates
+
+
+def test_an_impossible_entered_score_names_the_fields_too():
+    # albumin 25 g/L (3 points) and bilirubin 60 umol/L (3 points) leave 9-15: an entered 6 is impossible
+    [note] = [n for n in derive(Patient.from_dict(dict(bilirubin_umol_l=60, albumin_g_l=25, child_pugh_score=6))).notes
+              if n.key == "child_pugh_score"]
+    assert note.fields == ("child_pugh_score", "bilirubin_umol_l", "albumin_g_l")

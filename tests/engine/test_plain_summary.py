@@ -129,3 +129,17 @@ def test_json_carries_the_same_sentences_and_documented_keys(glance, root):
     for entry in out["next_data"]:
         assert entry["key"] in FIELD_BY_KEY and f"`{entry['key']}`" in readme
         assert entry["settles"] == len(entry["studies"]) + len(entry["risk_models"])
+
+
+def test_the_stage_sentence_says_when_child_pugh_and_bclc_rest_on_entries_in_conflict():
+    """Clinical review 4, case 9: score 5 entered against 10 from the components (bilirubin 60, albumin
+    31, moderate ascites): the summary's first line must not state class C and stage D as settled."""
+    from hccdecide.engine.plain_summary import stage_sentence
+
+    values = dict(child_pugh_score=5, bilirubin_umol_l=60, albumin_g_l=31, inr=1.4, ascites="moderate_severe",
+                  encephalopathy="none", ecog=1, tumour_count=2, largest_diameter_cm=4.0, vp=2, vv=0,
+                  lnm_present=False, extrahepatic_spread=False)
+    text = stage_sentence(assess(Patient.from_dict(values)))
+    assert "BCLC stage D (2022 strategy; rests on entries in conflict)" in text
+    assert "Child–Pugh C (10 points) from its components, in conflict with other entries (check Child–Pugh " \
+           "score, Total bilirubin, Albumin, Ascites)" in text
