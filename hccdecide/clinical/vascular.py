@@ -4,9 +4,12 @@ MVI grade, as defined in Pan et al. 2024 (Methods, Macrovascular invasion gradin
 Vp1 → 1, Vp2 → 2, Vp3 or Vv1 → 3; Vp4, Vv2, Vv3, or any portal (Vp1–4) together with any hepatic
 vein (Vv1–3) invasion → 4. No invasion (Vp0 and Vv0) is reported here as grade 0.
 
-Cheng's PVTT types are not one-to-one with Vp: Vp2 ≈ type I, Vp3 ≈ II, Vp4 ≈ III (type IV, extension
-into the superior mesenteric vein, has no Vp equivalent). The crosswalk is approximate and labelled so;
-criteria written in Cheng types are matched on an entered Cheng type first.
+Cheng's PVTT types are not one-to-one with Vp: Vp1 and Vp2 ≈ type I, Vp3 ≈ II, Vp4 ≈ III (type IV,
+extension into the superior mesenteric vein, has no Vp equivalent). Type I is thrombus in segmental or
+sectoral branches; Vp2 is thrombus in second-order branches and Vp1 beyond them (Pan et al. 2024,
+Methods, Macrovascular invasion grading). Neither reaches the right or left portal vein (type II) or
+beyond, and both are thrombus (not type 0), so of the types 0-IV only I fits either. The crosswalk is
+approximate and labelled so; criteria written in Cheng types are matched on an entered Cheng type first.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 MVI_CONVENTION = ("MVI grade (Pan et al. 2024): Vp1→1, Vp2→2, Vp3 or Vv1→3; Vp4, Vv2, Vv3, or portal "
                   "plus hepatic vein invasion→4; none→0.")
-CHENG_FROM_VP = {0: 0, 2: 1, 3: 2, 4: 3}  # approximate; Vp1 has no Cheng counterpart
+CHENG_FROM_VP = {0: 0, 1: 1, 2: 1, 3: 2, 4: 3}  # approximate (see the module text)
 
 
 def mvi_grade_exact(vp: int, vv: int) -> int:
@@ -45,7 +48,7 @@ def mvi_grade(vp: int | None, vv: int | None) -> MviGrade:
 
 
 def cheng_type_from_vp(vp: int | None) -> int | None:
-    """Approximate Cheng type for a Vp grade; None when Vp is unknown or Vp1 (no counterpart)."""
+    """Approximate Cheng type for a Vp grade; None when Vp is unknown."""
     if vp is None:
         return None
     return CHENG_FROM_VP.get(vp)

@@ -39,7 +39,7 @@ def conventions() -> dict[str, str]:
         "albi": ALBI_CONVENTION,
         "bclc": BCLC_VERSION + " strategy (Reig et al. 2022), simplified to the entered features",
         "mvi_grade": MVI_CONVENTION,
-        "cheng_type": "approximated from Vp (Vp2≈I, Vp3≈II, Vp4≈III) unless entered; approximate",
+        "cheng_type": "approximated from Vp (Vp1 and Vp2≈I, Vp3≈II, Vp4≈III) unless entered; approximate",
         "lnm_location": "station table: " + station_source(),
         "oligoprogression": OLIGO_CONVENTION,
         "bed": f"linear-quadratic BED, α/β {DEFAULT_ALPHA_BETA_GY:g} Gy unless entered",

@@ -55,7 +55,9 @@ def test_both_unknown_leaves_every_grade():
     assert mvi_grade(None, None).possible == (0, 1, 2, 3, 4)
 
 
-@pytest.mark.parametrize("vp, cheng", [(0, 0), (1, None), (2, 1), (3, 2), (4, 3), (None, None)])
+# Vp1 (thrombus beyond the second-order branches, Pan et al. 2024, Methods) lies in segmental or more
+# peripheral branches: Cheng type I at most, like Vp2 (second-order branches)
+@pytest.mark.parametrize("vp, cheng", [(0, 0), (1, 1), (2, 1), (3, 2), (4, 3), (None, None)])
 def test_cheng_type_approximation(vp, cheng):
     # Vp2 ~ I, Vp3 ~ II, Vp4 ~ III; Vp1 has no Cheng counterpart; type IV is never derived
     assert cheng_type_from_vp(vp) == cheng

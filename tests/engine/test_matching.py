@@ -307,3 +307,17 @@ def test_making_a_value_unknown_never_makes_a_study_eligible(data, library, pati
     for study in library.studies:
         if match_study(study, before).status != ELIGIBLE:
             assert match_study(study, after).status != ELIGIBLE, (study.id, dropped)
+
+
+def test_vp1_thrombus_is_not_cheng_type_2_to_4(library):
+    """Hu 2023 took Cheng type II-IV thrombus (Kang 2026, Table 6). Vp1 is thrombus beyond the
+    second-order portal branches (Pan et al. 2024, Methods, Macrovascular invasion grading): it reaches
+    neither the right or left portal vein (type II) nor the main trunk, so the criterion is not met,
+    not unknown (clinical review 4, case 4). Zhu 2024's type I-III (Kang 2026, Table 6) is met."""
+    d = derive(Patient.from_dict(dict(vp=1, vv=0)))
+    assert d["pvtt_cheng_type"] == 1
+    hu = match_study(library.study("hu2023_sbrt_camrelizumab_apatinib_pvtt"), d)
+    [cheng] = [c for c in hu.criteria if c.criterion.id == "pvtt_cheng_2_4"]
+    assert cheng.status == NOT_MET and hu.status == INELIGIBLE
+    zhu = match_study(library.study("zhu2024_sintilimab_bev_rt_pvtt"), d)
+    assert [c.status for c in zhu.criteria if c.criterion.id == "pvtt_cheng_1_3"] == [MET]
