@@ -282,6 +282,17 @@ class StudyMatch:
     def with_status(self, status: str) -> tuple[CriterionResult, ...]:
         return tuple(c for c in self.criteria if c.status == status)
 
+    def findings(self, *statuses: str) -> tuple[CriterionResult, ...]:
+        """Criteria with these statuses, each reason once: a setting that requires resectability and a
+        criterion that is resectability fail on the same value, one finding where only reasons are read."""
+        seen: set[str] = set()
+        out = []
+        for c in self.criteria:
+            if c.status in statuses and c.reason not in seen:
+                seen.add(c.reason)
+                out.append(c)
+        return tuple(out)
+
     @property
     def to_judge(self) -> tuple[str, ...]:
         """Judgements no entry records that would settle the unknown criteria."""

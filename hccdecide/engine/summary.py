@@ -46,7 +46,7 @@ def _regimen_lines(a: Assessment) -> list[str]:
         for m in r.matches[:4]:
             extra = ""
             if m.status != "eligible":
-                items = [c for c in m.criteria if c.status in (NOT_MET, UNKNOWN)]
+                items = m.findings(NOT_MET, UNKNOWN)
                 extra = "; ".join(f"{'✗' if c.status == NOT_MET else '?'} {c.reason}" for c in items[:2])
                 extra = extra or "; ".join(m.warnings[:1])  # e.g. no checkable criterion
             lines.append(f"      {m.study.short_name:28} {m.status:10} [{m.counts_text}] {extra}".rstrip())

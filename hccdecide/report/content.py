@@ -291,7 +291,7 @@ class _Builder:
         rows, tones = [], []
         for m in r.matches:
             s = m.study
-            open_items = "; ".join([f"{m.counts_text}"] + [c.reason for c in m.criteria if c.status == NOT_MET]
+            open_items = "; ".join([f"{m.counts_text}"] + [c.reason for c in m.findings(NOT_MET)]
                                    + ([m.uncertain_text] if m.uncertain_text else []))
             rows.append((self.cite(s), DESIGN_LABEL[s.design], num(s.n) if s.n else "—",
                          str(evidence_level(s)), STATUS_TEXT[m.status], open_items))

@@ -321,3 +321,21 @@ def test_vp1_thrombus_is_not_cheng_type_2_to_4(library):
     assert cheng.status == NOT_MET and hu.status == INELIGIBLE
     zhu = match_study(library.study("zhu2024_sintilimab_bev_rt_pvtt"), d)
     assert [c.status for c in zhu.criteria if c.criterion.id == "pvtt_cheng_1_3"] == [MET]
+
+
+def test_a_value_failing_two_criteria_is_one_finding(library):
+    """Wei 2019 treats resectable, untreated HCC with portal thrombus before hepatectomy (Kang 2026,
+    Perioperative radiotherapy; reference [27] title): its setting (resectable and untreated) and its
+    own resectability criterion both fail on "not resectable". The terminal summary, which prints only
+    reasons, printed that reason twice (clinical review 4, case 1); each finding is listed once."""
+    from hccdecide.engine.assessment import assess
+    from hccdecide.engine.summary import summary_text
+
+    patient = Patient.from_dict(dict(resectable=False, treatment_naive=True, vp=3, vv=0, tumour_count=2,
+                                     largest_diameter_cm=8.5))
+    wei = match_study(library.study("wei2019_neoadjuvant_pvtt"), derive(patient))
+    failed = wei.with_status(NOT_MET)
+    assert len(failed) == 2 and len({c.reason for c in failed}) == 1
+    assert wei.findings(NOT_MET) == failed[:1]
+    line = next(ln for ln in summary_text(assess(patient)).splitlines() if ln.strip().startswith("Wei 2019"))
+    assert line.count("✗ Resectable (surgical judgement) no") == 1
