@@ -243,9 +243,13 @@ class StudyMatch:
 
     def gate_text(self, gate: Gate) -> str:
         described = {g.key: c for g, c in self.gate_descriptions}
-        if gate.key in described:
+        c = described.get(gate.key)
+        if c is not None and c.cohort_count:
             return (f"whether it admits {gate.label}: only its cohort description includes such patients "
-                    f"({description_text(described[gate.key])}), which is no inclusion criterion")
+                    f"({description_text(c)}), which is no inclusion criterion")
+        if c is not None:
+            return (f"whether it treated {gate.label} (its cohort description does not exclude such patients "
+                    "but does not say whether any were treated)")
         return f"whether it treated {gate.label}"
 
     @property

@@ -280,12 +280,15 @@ class RegimenResult:
                      if all(any(x.key == key for x in m.unadmitted_gates) for m in self.matches))
 
     def _gate_message(self, gate) -> str:
-        described = [(m.study, c) for m in self.matches for g, c in m.gate_descriptions if g.key == gate.key]
-        if not described:
+        # a description that does not exclude such patients (Juloori's "advanced" read as not stage 0-A)
+        # says nothing of whether any were treated: only one that counts them does
+        counted = [(m.study, c) for m in self.matches for g, c in m.gate_descriptions
+                   if g.key == gate.key and c.cohort_count]
+        if not counted:
             return f"No study of this regimen reports treating patients with {gate.label}."
-        where = "; ".join(f"{s.short_name}: {description_text(c)}" for s, c in described)
+        where = "; ".join(f"{s.short_name}: {description_text(c)}" for s, c in counted)
         return (f"No study of this regimen has a criterion admitting patients with {gate.label}; "
-                f"only a cohort description includes a few ({where}).")
+                f"only a cohort description reports such patients among those treated ({where}).")
 
     @property
     def open_trials(self) -> tuple[StudyMatch, ...]:

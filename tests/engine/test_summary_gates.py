@@ -28,3 +28,21 @@ def test_a_named_regimen_says_no_study_treated_ecog_3():
 def test_no_gate_no_warning():
     a = assess(Patient.from_dict(ECOG_0))
     assert all("No study of this regimen" not in regimen_sentence(r) for r in shown_regimens(a))
+
+
+def test_an_uncounted_cohort_description_is_not_said_to_include_gated_patients():
+    """Juloori 2023 is described only as advanced or unresectable HCC (Kang 2026, Table 5), read as a
+    stage other than 0 or A; the source gives no count and never says stage-D patients were treated
+    (clinical review 4, case 9). Child-Pugh C from bilirubin 60 (3 points), albumin 31 (2), INR 1.4 (1),
+    moderate ascites (3), no encephalopathy (1) = 10 makes BCLC D: the regimen must say only that no
+    study reports treating such patients."""
+    a = assess(Patient.from_dict(dict(bilirubin_umol_l=60, albumin_g_l=31, inr=1.4, ascites="moderate_severe",
+                                      encephalopathy="none", ecog=1, tumour_count=2, largest_diameter_cm=4.0,
+                                      resectable=False, vp=2, vv=0, lnm_present=False, extrahepatic_spread=False)))
+    assert a.derived.bclc.stage == "D"
+    sbrt_io = next(r for r in a.regimens if any(m.study.id == "juloori2023_sbrt_nivo_ipi" for m in r.matches))
+    assert "No study of this regimen reports treating patients with BCLC stage D." in sbrt_io.gate_messages
+    assert not any("a few" in g or "includes" in g for g in sbrt_io.gate_messages)
+    juloori = a.match("juloori2023_sbrt_nivo_ipi")
+    assert "does not say whether any were treated" in juloori.uncertain_text
+    assert "includes such patients" not in juloori.uncertain_text
