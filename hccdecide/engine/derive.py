@@ -44,6 +44,25 @@ DEPENDS_ON: Mapping[str, tuple[str, ...]] = {
 }
 
 
+_CHILD_PUGH_ENTRIES = ("bilirubin_umol_l", "albumin_g_l", "inr", "ascites", "encephalopathy")
+# The entries that stand behind a derived value when a criterion waits for it: what the clinician types
+# in, not the value the app computes (Child-Pugh from its components, BCLC from what it is staged on).
+_ENTRIES_BEHIND = {
+    "child_pugh_score": _CHILD_PUGH_ENTRIES, "child_pugh_class": _CHILD_PUGH_ENTRIES,
+    "bclc_stage": ("ecog", *_CHILD_PUGH_ENTRIES, "vp", "vv", "lnm_present", "extrahepatic_spread", "tumour_count",
+                   "largest_diameter_cm"),
+}
+
+
+def entries_to_make(var: str, facts: Mapping[str, Any]) -> tuple[str, ...]:
+    """The case entries to make so that ``var`` can be known: the unknown entries behind a derived value
+    (INR stands for coagulation unless a PT prolongation is entered), else the variable itself."""
+    behind = _ENTRIES_BEHIND.get(var, ())
+    out = tuple(k for k in behind if facts.get(k) is None
+                and not (k == "inr" and facts.get("pt_prolongation_s") is not None))
+    return out or (var,)
+
+
 # Key of the facts mapping that lists, for an unknown fact, the values it can still take (only BCLC stage
 # today): a criterion is decided when every one of them gives the same answer. A known fact may have
 # them too when it rests on a judgement the entries cannot make (stage C from ECOG 1-2 alone, which

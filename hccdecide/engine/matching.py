@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from hccdecide.engine.derive import POSSIBLE, POSSIBLE_WHY, Derived
+from hccdecide.engine.derive import POSSIBLE, POSSIBLE_WHY, Derived, entries_to_make
 from hccdecide.engine.dose_check import dose_flags
 from hccdecide.engine.read_memo import ReadMemo
 from hccdecide.engine.vocabulary import ELIGIBLE, INELIGIBLE, MET, NOT_MET, TO_CONFIRM, UNCERTAIN, UNKNOWN  # noqa: F401
@@ -204,6 +204,8 @@ class StudyMatch:
     dose_flags: tuple[str, ...] = ()  # the planned course outside the study's dose (never decides status)
     # unadmitted gates that only a cohort description covers, with that description
     gate_descriptions: tuple[tuple[Gate, Criterion], ...] = ()
+    # the case entries that would settle the unknown criteria (the entries behind a derived value)
+    entries: tuple[str, ...] = ()
 
     @property
     def unavailable_criteria(self) -> tuple[str, ...]:
@@ -273,7 +275,7 @@ class StudyMatch:
         out = []
         for kind in self.uncertain_kinds:
             if kind["kind"] == MISSING_DATA:
-                out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in kind["fields"]))
+                out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in self.entries_or_missing))
             elif kind["kind"] == TO_JUDGE:
                 out.append("to confirm: " + "; ".join(kind["questions"]))
             else:
@@ -306,6 +308,11 @@ class StudyMatch:
     def missing(self) -> tuple[str, ...]:
         """Variables whose values would settle the unknown criteria."""
         return tuple(dict.fromkeys(v for c in self.criteria for v in c.unknown_vars))
+
+    @property
+    def entries_or_missing(self) -> tuple[str, ...]:
+        """The case entries to make, or the variables when the entries were not worked out."""
+        return self.entries or self.missing
 
 
 def evaluate_criterion(criterion: Criterion, facts: Mapping[str, Any]) -> CriterionResult:
@@ -510,12 +517,17 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
     gates = unadmitted_gates(tuple(g for g in open_gates(derived.facts) if g.variables[0] not in conflicted), results)
     described = described_gates(gates, results)
     doses = dose_flags(study, derived.facts)
+    entries = _entries(results, derived.facts)
     if status == INELIGIBLE:
-        return StudyMatch(study, status, results, warnings, (), gates, doses, described)
+        return StudyMatch(study, status, results, warnings, (), gates, doses, described, entries)
     domains = unreported_domains(study, results, derived.facts)
     if domains or gates or study.unavailable_criteria:  # "eligible" only on criteria all checked
         status = UNCERTAIN
-    return StudyMatch(study, status, results, warnings, domains, gates, doses, described)
+    return StudyMatch(study, status, results, warnings, domains, gates, doses, described, entries)
+
+
+def _entries(results: tuple[CriterionResult, ...], facts: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e for r in results for v in r.unknown_vars for e in entries_to_make(v, facts)))
 
 
 @dataclass(frozen=True)

@@ -185,18 +185,30 @@ def why_text(r: RegimenResult) -> str:
     if not missing:
         return "; no study of it admits a patient like this, so no entry can settle the fit"
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    if lead.missing or lead.to_judge:
+        # entries can still rule the study out; only the unreported domain stays open whatever is entered
+        return (f"; {_open_items(lead)} would check the fit to {name} further, but {name} reports no criterion "
+                f"on {listed}, which stays open whatever is entered")
     return f"; {name} reports no criterion on {listed}, so no entry can settle the fit"
 
 
-def _settle_text(lead: StudyMatch) -> str:
-    """What would settle the fit to a study whose source reports every criterion: the entries to make,
-    and the judgements no entry records."""
-    name = lead.study.short_name
-    fields = [VARIABLES[v].label for v in lead.missing]
+def _entering(m: StudyMatch) -> str:
+    """"entering A, B and 3 more": the case entries to make (the inputs of a derived value, not the value)."""
+    fields = [VARIABLES[v].label for v in m.entries_or_missing]
     more = f" and {len(fields) - 2} more" if len(fields) > 2 else ""
-    entering = f"entering {', '.join(fields[:2])}{more}" if fields else ""
-    judged = f"a clinical judgement ({'; '.join(lead.to_judge)})" if lead.to_judge else ""
-    return f"; {' and '.join(p for p in (entering, judged) if p)} would settle the fit to {name}"
+    return f"entering {', '.join(fields[:2])}{more}"
+
+
+def _open_items(m: StudyMatch) -> str:
+    """The entries to make and the judgements no entry records that the study's fit waits for."""
+    entering = _entering(m) if m.missing else ""
+    judged = f"a clinical judgement ({'; '.join(m.to_judge)})" if m.to_judge else ""
+    return " and ".join(p for p in (entering, judged) if p)
+
+
+def _settle_text(lead: StudyMatch) -> str:
+    """What would settle the fit to a study whose source reports every criterion."""
+    return f"; {_open_items(lead)} would settle the fit to {lead.study.short_name}"
 
 
 def _domain_words(m: StudyMatch, domain: str) -> str:

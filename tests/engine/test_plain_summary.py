@@ -143,3 +143,35 @@ def test_the_stage_sentence_says_when_child_pugh_and_bclc_rest_on_entries_in_con
     assert "BCLC stage D (2022 strategy; rests on entries in conflict)" in text
     assert "Child–Pugh C (10 points) from its components, in conflict with other entries (check Child–Pugh " \
            "score, Total bilirubin, Albumin, Ascites)" in text
+
+
+# Clinical review 4, case 4: ECOG 1, bilirubin 22, albumin 33 (no INR, ascites or encephalopathy), three
+# tumours up to 5.5 cm, Vp1, untreated; resectability, nodes and spread not entered.
+HALF_LABS = dict(age_years=66, ecog=1, bilirubin_umol_l=22, albumin_g_l=33, tumour_count=3,
+                 largest_diameter_cm=5.5, vp=1, treatment_naive=True, rt_dose_gy=50, rt_fractions=10)
+
+
+def test_missing_entries_are_asked_for_even_when_a_domain_stays_unreported():
+    """Guo 2022 took unresectable HCC with portal thrombus, no nodal or distant spread, Child-Pugh A-B7
+    (Kang 2026, Table 3), and gives no performance-status criterion. Entering resectability, nodes,
+    spread or the missing Child-Pugh components can still rule it out, so the summary names them and
+    says only the unreported domain stays open, never that no entry can settle the fit."""
+    from hccdecide.engine.plain_summary import why_text
+
+    a = assess(Patient.from_dict(HALF_LABS))
+    guo = next(r for r in a.regimens if r.lead.study.id == "guo2022_rt_tace_pvtt")
+    text = why_text(guo)
+    assert "no entry can settle" not in text
+    assert text.startswith("; entering Resectable (surgical judgement), Lymph-node metastasis and 4 more would "
+                           "check the fit to Guo 2022 further")
+    assert "performance status" in text and "stays open whatever is entered" in text
+
+
+def test_a_derived_value_is_asked_for_through_its_entries():
+    """Child-Pugh score is derived: with bilirubin (22 umol/L) and albumin (33 g/L) entered, what is left
+    to enter for Guo 2022's Child-Pugh <= 7 criterion is INR, ascites and encephalopathy."""
+    m = assess(Patient.from_dict(HALF_LABS)).match("guo2022_rt_tace_pvtt")
+    assert "child_pugh_score" in m.missing
+    assert m.entries == ("resectable", "lnm_present", "extrahepatic_spread", "inr", "ascites", "encephalopathy")
+    assert "Child–Pugh" not in m.uncertain_text.split("·")[0]
+    assert "INR, Ascites, Hepatic encephalopathy" in m.uncertain_text
