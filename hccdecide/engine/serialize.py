@@ -76,6 +76,7 @@ def study_json(m: StudyMatch) -> dict[str, Any]:
         "summarised_by_review": s.summarised_by_review, "source": s.source_citation,
         "hcc_share": s.hcc_share.model_dump() if s.hcc_share else None,
         "regimens": list(s.regimen_keys), "status": m.status, "missing": list(m.missing),
+        "entries": list(m.entries_or_missing),
         "uncertain_kind": list(m.uncertain_kinds), "uncertain_text": m.uncertain_text,
         "dose_flags": list(m.dose_flags), "checked": m.checked_count, "to_confirm": m.to_confirm_count, "counts_text": m.counts_text,
         "core_domains": {d: c.model_dump() for d, c in s.core_domains.items()},

@@ -130,7 +130,7 @@ def open_questions(a: Assessment, glance: Glance, limit: int) -> list[str]:
              "patient may fit are to be confirmed."]
     for m in uncertain[:limit]:
         if m.missing:
-            lines.append(f"{m.study.short_name}: waiting for " + ", ".join(VARIABLES[v].label for v in m.missing) + ".")
+            lines.append(f"{m.study.short_name}: waiting for " + ", ".join(VARIABLES[v].label for v in m.entries_or_missing) + ".")
         elif m.to_judge:
             lines.append(f"{m.study.short_name}: to confirm: " + "; ".join(m.to_judge) + ".")
         else:
