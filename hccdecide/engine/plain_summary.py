@@ -177,7 +177,7 @@ def why_text(r: RegimenResult) -> str:
     if lead.study.unavailable_criteria:
         what = " and ".join(u.what for u in lead.study.unavailable_criteria)
         why = "; ".join(u.why for u in lead.study.unavailable_criteria)
-        return f"; {name}'s {what} could not be checked ({why}), so no entry can settle the fit"
+        return _unsettled(lead, f"{name}'s {what} could not be checked ({why})")
     missing = [_domain_words(lead, d) for d in lead.unreported_domains]
     # a gate no study of the regimen admits has its own sentence after this one: not said twice
     said = {g.key for g in r.unadmitted_gates}
@@ -185,11 +185,15 @@ def why_text(r: RegimenResult) -> str:
     if not missing:
         return "; no study of it admits a patient like this, so no entry can settle the fit"
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return _unsettled(lead, f"{name} reports no criterion on {listed}")
+
+
+def _unsettled(lead: StudyMatch, open_part: str) -> str:
+    """What no entry can settle; when entries (or a judgement) can still rule the study out, those first."""
     if lead.missing or lead.to_judge:
-        # entries can still rule the study out; only the unreported domain stays open whatever is entered
-        return (f"; {_open_items(lead)} would check the fit to {name} further, but {name} reports no criterion "
-                f"on {listed}, which stays open whatever is entered")
-    return f"; {name} reports no criterion on {listed}, so no entry can settle the fit"
+        return (f"; {_open_items(lead)} would check the fit to {lead.study.short_name} further, but "
+                f"{open_part}, which stays open whatever is entered")
+    return f"; {open_part}, so no entry can settle the fit"
 
 
 def _entering(m: StudyMatch) -> str:
