@@ -166,6 +166,7 @@ class CriterionResult:
     reason: str
     unknown_vars: tuple[str, ...] = ()
     to_judge: tuple[str, ...] = ()  # judgements that would decide it, in plain words
+    in_conflict: tuple[str, ...] = ()  # entered fields set against each other, which leave it unknown
 
 
 @dataclass(frozen=True)
@@ -204,8 +205,9 @@ class StudyMatch:
     dose_flags: tuple[str, ...] = ()  # the planned course outside the study's dose (never decides status)
     # unadmitted gates that only a cohort description covers, with that description
     gate_descriptions: tuple[tuple[Gate, Criterion], ...] = ()
-    # the case entries that would settle the unknown criteria (the entries behind a derived value)
-    entries: tuple[str, ...] = ()
+    # the case entries still to make for the unknown criteria (the entries behind a derived value, not
+    # the fields in conflict); None when not worked out
+    entries: tuple[str, ...] | None = None
 
     @property
     def unavailable_criteria(self) -> tuple[str, ...]:
@@ -275,7 +277,7 @@ class StudyMatch:
         out = []
         for kind in self.uncertain_kinds:
             if kind["kind"] == MISSING_DATA:
-                out.append("missing data: enter " + ", ".join(VARIABLES[v].label for v in self.entries_or_missing))
+                out.append("missing data: " + self.data_text)
             elif kind["kind"] == TO_JUDGE:
                 out.append("to confirm: " + "; ".join(kind["questions"]))
             else:
@@ -312,7 +314,24 @@ class StudyMatch:
     @property
     def entries_or_missing(self) -> tuple[str, ...]:
         """The case entries to make, or the variables when the entries were not worked out."""
-        return self.entries or self.missing
+        return self.missing if self.entries is None else self.entries
+
+    @property
+    def data_text(self) -> str:
+        """What the clinician can do about the missing data: the entries to make, the conflicts to resolve."""
+        parts = [f"enter {_labels(self.entries_or_missing)}"] if self.entries_or_missing else []
+        if self.in_conflict:
+            parts.append(f"resolve the conflicting entries {_labels(self.in_conflict)}")
+        return "; ".join(parts)
+
+    @property
+    def in_conflict(self) -> tuple[str, ...]:
+        """Entered fields whose conflict leaves a criterion unknown: to resolve, not to enter."""
+        return tuple(dict.fromkeys(f for c in self.criteria if c.status == UNKNOWN for f in c.in_conflict))
+
+
+def _labels(keys: tuple[str, ...]) -> str:
+    return ", ".join(VARIABLES[v].label for v in keys)
 
 
 def evaluate_criterion(criterion: Criterion, facts: Mapping[str, Any]) -> CriterionResult:
@@ -397,7 +416,7 @@ def _unsettle_conflicts(result: CriterionResult, derived: Derived) -> CriterionR
         return result
     note = hit[0]
     return CriterionResult(result.criterion, UNKNOWN, f"conflicting entries: {note.text} (would be "
-                           f"{result.status.replace('_', ' ')} as entered)", note.fields)
+                           f"{result.status.replace('_', ' ')} as entered)", note.fields, (), note.fields)
 
 
 # A study known only through a review comes with its "major inclusion criteria", not its full list, so
@@ -527,7 +546,8 @@ def match_study(study: Study, derived: Derived) -> StudyMatch:
 
 
 def _entries(results: tuple[CriterionResult, ...], facts: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(e for r in results for v in r.unknown_vars for e in entries_to_make(v, facts)))
+    return tuple(dict.fromkeys(e for r in results for v in r.unknown_vars if v not in r.in_conflict
+                               for e in entries_to_make(v, facts)))
 
 
 @dataclass(frozen=True)

@@ -204,10 +204,13 @@ def _entering(m: StudyMatch) -> str:
 
 
 def _open_items(m: StudyMatch) -> str:
-    """The entries to make and the judgements no entry records that the study's fit waits for."""
-    entering = _entering(m) if m.missing else ""
+    """The entries to make, the conflicts to resolve and the judgements no entry records that the
+    study's fit waits for."""
+    entering = _entering(m) if m.entries_or_missing else ""
+    conflicts = [VARIABLES[v].label for v in m.in_conflict]
+    resolving = f"resolving the conflicting entries ({', '.join(conflicts)})" if conflicts else ""
     judged = f"a clinical judgement ({'; '.join(m.to_judge)})" if m.to_judge else ""
-    return " and ".join(p for p in (entering, judged) if p)
+    return " and ".join(p for p in (entering, resolving, judged) if p)
 
 
 def _settle_text(lead: StudyMatch) -> str:

@@ -179,9 +179,8 @@ def _reason_lines(r: RegimenResult) -> list[str]:
             return [f"<b>Open question</b> {_bracketed(m.study.short_name)}: " + escape("; ".join(said))]
         if not m.missing:  # no criterion on a domain: the summary's words, which name the study
             return ["<b>Open question</b>: " + escape(why_text(r).removeprefix("; "))]
-        missing = ", ".join(VARIABLES[v].label for v in m.entries_or_missing)
         first = next((c.reason for c in m.criteria if c.status == UNKNOWN), "")
-        return [f"<b>Main open question</b> {_bracketed(m.study.short_name)}: needs {escape(missing)}",
+        return [f"<b>Main open question</b> {_bracketed(m.study.short_name)}: {escape(m.data_text)}",
                 escape(first)]
     m = next(m for m in r.matches if m.status == ELIGIBLE)
     lines = [f"<b>⚠ Outside the treated population</b> — {escape(c)}" for c in r.population_cautions]

@@ -25,7 +25,6 @@ from hccdecide.engine.plain_summary import Glance, at_a_glance, figure_text, hea
 from hccdecide.engine.summary import DISCLAIMER
 from hccdecide.engine.uncertainty import Band
 from hccdecide.report.content import report_meta
-from hccdecide.variables import VARIABLES
 from hccdecide.report.items import GOOD, OPEN, Figure, Heading, Item, KeyValueTable, Note, Paragraph, Table
 
 TITLE = "hccdecide · MDT record (one page)"
@@ -130,7 +129,7 @@ def open_questions(a: Assessment, glance: Glance, limit: int) -> list[str]:
              "patient may fit are to be confirmed."]
     for m in uncertain[:limit]:
         if m.missing:
-            lines.append(f"{m.study.short_name}: waiting for " + ", ".join(VARIABLES[v].label for v in m.entries_or_missing) + ".")
+            lines.append(f"{m.study.short_name}: {m.data_text}.")
         elif m.to_judge:
             lines.append(f"{m.study.short_name}: to confirm: " + "; ".join(m.to_judge) + ".")
         else:

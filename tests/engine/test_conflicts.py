@@ -155,3 +155,13 @@ def test_an_impossible_entered_score_names_the_fields_too():
     [note] = [n for n in derive(Patient.from_dict(dict(bilirubin_umol_l=60, albumin_g_l=25, child_pugh_score=6))).notes
               if n.key == "child_pugh_score"]
     assert note.fields == ("child_pugh_score", "bilirubin_umol_l", "albumin_g_l")
+
+
+def test_entries_in_conflict_are_to_resolve_not_to_enter(library):
+    """The fields of the score-5-against-10 conflict are entered already: Zhai 2025 waits for them to be
+    reconciled, so it asks to resolve them, not to enter them."""
+    zhai = match_study(library.study("zhai2025_sorafenib_rt_vtt"), derive(Patient.from_dict(SCORE_5_AGAINST_10)))
+    assert zhai.in_conflict == ("child_pugh_score", "bilirubin_umol_l", "albumin_g_l", "ascites")
+    assert zhai.entries == ()
+    assert "resolve the conflicting entries Child–Pugh score, Total bilirubin, Albumin, Ascites" in zhai.uncertain_text
+    assert "enter Child–Pugh" not in zhai.uncertain_text
