@@ -134,3 +134,14 @@ def test_a_regimen_slide_leaves_out_figures_from_studies_the_patient_is_excluded
     assert "15.8 months" in text
     assert "52.3%" not in text and "Median time to progression" not in text
 
+
+
+def test_every_open_question_on_the_uncertain_slide_says_what_is_open(qtbot, window):
+    """An uncertain regimen whose study waits for no entry (a domain its source does not report, such as
+    Wang 2023's liver function and performance status for the example case) still says why on the slide,
+    instead of an empty 'Open question (…):'."""
+    p = window.open_presentation()
+    for page in (page for page in p.pages if page.kind == "uncertain"):
+        for question in page.html.split("<b>Open question</b>")[1:]:
+            said = question.split("</", 1)[0].split("):", 1)[1]
+            assert said.strip(), question[:80]
