@@ -143,5 +143,5 @@ def test_every_open_question_on_the_uncertain_slide_says_what_is_open(qtbot, win
     p = window.open_presentation()
     for page in (page for page in p.pages if page.kind == "uncertain"):
         for question in page.html.split("<b>Open question</b>")[1:]:
-            said = question.split("</", 1)[0].split("):", 1)[1]
+            said = question.split("</", 1)[0].split(":", 1)[1]
             assert said.strip(), question[:80]
