@@ -66,6 +66,15 @@ class ReportedSubgroup:
     def patient_level(self) -> ReportedLevel | None:
         return next((lv for lv in self.levels if lv.applies), None)
 
+    @property
+    def patient_text(self) -> str:
+        """The patient's level; 'at none of its levels' when the patient is outside every group the
+        study formed (a 5-fraction course against groups of 12-33 fractions), else unknown."""
+        level = self.patient_level
+        if level is not None:
+            return level.level.label
+        return "at none of its levels" if all(lv.applies is False for lv in self.levels) else "unknown"
+
 
 def _applies(rule, facts: Mapping[str, Any]) -> tuple[bool | None, str]:
     if rule is None:

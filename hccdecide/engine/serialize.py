@@ -292,6 +292,7 @@ def reported_subgroup_json(rs: ReportedSubgroup) -> dict[str, Any]:
         "study": rs.study.id, "id": rs.subgroup.id, "endpoint": rs.subgroup.endpoint,
         "model_type": "subgroup_medians", "factor": rs.subgroup.factor, "timing": rs.subgroup.timing,
         "p": rs.subgroup.p, "location": f"{rs.study.source_citation}: {rs.subgroup.location}",
+        "patient_level": rs.patient_text,
         "levels": [{"label": lv.level.label, "n": lv.level.n, "median_months": lv.level.median_months,
                     "reached": lv.level.reached, "ci": list(lv.level.ci) if lv.level.ci else None,
                     "patient": lv.applies} for lv in rs.levels],

@@ -251,9 +251,8 @@ class ReportedTree(QTreeWidget):
         for rs in a.reported_subgroups:
             if not relevant(rs.study.id):
                 continue
-            level = rs.patient_level
             top = QTreeWidgetItem([f"{rs.study.short_name} · {rs.subgroup.endpoint} · subgroup medians · {rs.subgroup.factor}",
-                                   level.level.label if level else "unknown", f"p {rs.subgroup.p}",
+                                   rs.patient_text, f"p {rs.subgroup.p}",
                                    f"{rs.study.source_citation}: {rs.subgroup.location}"])
             for lv in rs.levels:
                 med = "not reached" if not lv.level.reached else (

@@ -500,7 +500,7 @@ class _Builder:
                         med += f" ({fmt_ci(level.ci)})"
                     rows.append((f"{rs.subgroup.endpoint} · {rs.subgroup.factor}" if i == 0 else "",
                                  level.label + (f" (n = {level.n})" if level.n else ""), med,
-                                 "◀ patient" if lv.applies else ("unknown" if lv.applies is None and i == 0
+                                 "◀ patient" if lv.applies else (rs.patient_text if i == 0
                                                                 and rs.patient_level is None else ""),
                                  (rs.subgroup.p or "—") if i == 0 else "", rs.subgroup.location if i == 0 else ""))
                     tones.append(CONFIRM if lv.applies else "")
