@@ -109,5 +109,24 @@ def choice_text(value: object) -> str:
     return CHOICE_TEXT.get(value, str(value).replace("_", " ")) if isinstance(value, str) else str(value)
 
 
+UNITS_NOT_PRINTED = ("", "grade", "type")  # "Vp 3", not "3 grade"
+
+
+def value_text(key: str, value: object) -> str:
+    """An entered or derived value as a clinician reads it: yes/no, choices in words, numbers without
+    trailing zeros and with their unit ("40 g/L", "4.5 cm", "hepatic hilum, para-aortic")."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(choice_text(v) for v in value)
+    if isinstance(value, (int, float)):
+        unit = VARIABLES[key].unit if key in VARIABLES else ""
+        number = f"{value:g}"
+        return number if unit in UNITS_NOT_PRINTED else f"{number} {unit}"
+    return choice_text(value)
+
+
 __all__ = ["Variable", "DERIVED", "VARIABLES", "NUMERIC_KINDS", "TEXT_LIST", "CORE_DOMAINS", "DOMAIN_OF",
-           "DOMAIN_LABEL", "CHOICE_TEXT", "choice_text"]
+           "DOMAIN_LABEL", "CHOICE_TEXT", "choice_text", "value_text"]

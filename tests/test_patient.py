@@ -186,3 +186,17 @@ def test_unknown_station_code_is_rejected():
     assert exc.value.key == "lnm_stations" and "liver_gate" in str(exc.value)
     with pytest.raises(PatientError):
         Patient.from_dict({"lnm_stations": ["nowhere"]})
+
+
+def test_values_read_as_a_clinician_writes_them():
+    """One format for every view that prints an entry: units, no trailing zeros, words for choices."""
+    from hccdecide.variables import value_text
+
+    assert value_text("albumin_g_l", 40.0) == "40 g/L"
+    assert value_text("bilirubin_umol_l", 18) == "18 µmol/L"
+    assert value_text("largest_diameter_cm", 4.5) == "4.5 cm"
+    assert value_text("vp", 3) == "3"
+    assert value_text("ascites", "moderate_severe") == "moderate to severe"
+    assert value_text("lnm_stations", ["hepatic_hilum", "para_aortic"]) == "hepatic hilum, para aortic"
+    assert value_text("resectable", False) == "no"
+    assert value_text("afp_ng_ml", None) == "unknown"

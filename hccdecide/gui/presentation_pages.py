@@ -15,14 +15,14 @@ from hccdecide.engine.levels import DESIGN_LABEL, LEVEL_LABEL
 from hccdecide.engine.matching import ELIGIBLE, INELIGIBLE, TO_CONFIRM, UNCERTAIN, UNKNOWN
 from hccdecide.engine.prognosis import CurveEstimate
 from hccdecide.engine.regimens import RegimenResult
-from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED, fmt_value
+from hccdecide.engine.summary import DISCLAIMER, SHOWN_DERIVED
 from hccdecide.engine.uncertainty import Band
 from hccdecide.engine.outcome_text import effect_text, estimate_text, range_text
 from hccdecide.engine.icon_array import IconArray, glance_icons, individual_icons
 from hccdecide.engine.plain_summary import at_a_glance, shown_regimens, why_text
 from hccdecide.engine.regimens import ENDPOINT_LABEL
 from hccdecide.gui.risk import prediction_html, stage_text
-from hccdecide.variables import VARIABLES
+from hccdecide.variables import VARIABLES, value_text
 
 BODY_PT = 28.0  # at zoom 1: readable from the back of a meeting room on a 1920×1080 screen
 INK = "#111111"
@@ -91,13 +91,6 @@ def _stratum(name: str) -> str:
     return f"<span style='color:{STRATUM_INK[name]}'>{STRATUM_MARK[name]} {name.upper()}</span>"
 
 
-def _value_text(key: str, value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    unit = VARIABLES[key].unit
-    return fmt_value(value) + (f" {unit}" if unit and isinstance(value, (int, float)) and unit != "grade" else "")
-
-
 def overview_page(a: Assessment, bands: dict[int, Band], t: Typography) -> PageContent:
     """The first slide: the case in plain words, the regimens that fit, and the risk third."""
     glance = at_a_glance(a, bands)
@@ -157,9 +150,9 @@ def _factor_text(c: CurveEstimate) -> str:
 
 def title_page(a: Assessment, t: Typography) -> PageContent:
     patient = a.patient.anonymised()
-    derived = [(escape(VARIABLES[k].label), f"<b>{escape(_value_text(k, a.derived.facts[k]))}</b>")
+    derived = [(escape(VARIABLES[k].label), f"<b>{escape(value_text(k, a.derived.facts[k]))}</b>")
                for k in SHOWN_DERIVED]
-    known = [f"{escape(VARIABLES[k].label)} <b>{escape(_value_text(k, patient[k]))}</b>"
+    known = [f"{escape(VARIABLES[k].label)} <b>{escape(value_text(k, patient[k]))}</b>"
              for k in KEY_VALUES if patient.known(k)]
     counts = {s: sum(1 for r in a.regimens if r.status == s) for s in (ELIGIBLE, UNCERTAIN, INELIGIBLE)}
     overview = " · ".join(f"{counts[s]} {_status(s, upper=False)}" for s in counts)

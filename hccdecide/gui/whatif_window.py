@@ -22,20 +22,13 @@ from hccdecide.engine.whatif import Changed, WhatIf, compare, status_text
 from hccdecide.errors import PatientError
 from hccdecide.gui import screen_fit
 from hccdecide.gui.derived_text import derived_texts
+from hccdecide.variables import value_text
 from hccdecide.gui.patient_form import PatientForm
 from hccdecide.patient import Patient
 
 PREFERRED_SIZE = QSize(1500, 900)
 CHANGED_BG = QColor("#fef3c7")  # amber 100: a changed row (the text also says "changed")
 INPUT_ROWS_SEEN, INPUT_ROWS_MAX = 2, 3  # rows of "what differs" (a scenario usually changes one to three)
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value)
-    return str(value).replace("_", " ")
 
 
 def _table_height(table: QTableWidget, rows: int) -> int:
@@ -58,7 +51,7 @@ class WhatIfWindow(QWidget):
         self.form = PatientForm()
         self.form.setObjectName("scenarioBForm")
         self.form.value_committed.connect(self._edit_b)
-        self.inputs = self._table(("Case key", "A", "B"), "whatIfInputs")
+        self.inputs = self._table(("Entry", "A", "B"), "whatIfInputs")
         self.regimens = self._table(("Regimen", "A", "B", ""), "whatIfRegimens")
         self.studies = self._table(("Study", "A", "B", ""), "whatIfStudies")
         self.summary_a, self.summary_b = QLabel(), QLabel()
@@ -153,7 +146,7 @@ class WhatIfWindow(QWidget):
         b = assess(self.b_patient, self.library)
         self.result = compare(self.a, b)
         self.form.show_derived(derived_texts(b))
-        self._fill(self.inputs, [(c.label, _fmt(c.a), _fmt(c.b)) for c in self.result.inputs], ())
+        self._fill(self.inputs, [(c.label, value_text(c.key, c.a), value_text(c.key, c.b)) for c in self.result.inputs], ())
         for tab, (table, items, name) in enumerate(((self.regimens, self.result.regimens, "Regimens"),
                                                     (self.studies, self.result.studies, "Studies"))):
             self._fill_status(table, items)

@@ -25,6 +25,8 @@ def test_child_pugh_b_scenario_shows_changed_statuses_highlighted(qtbot, window,
     w.form.value_committed.emit("albumin_g_l", 30.0)
     w.form.value_committed.emit("bilirubin_umol_l", 40.0)
     assert w.inputs.rowCount() == 2
+    rows = {w.inputs.item(r, 0).text(): w.inputs.item(r, 2).text() for r in range(2)}
+    assert rows == {"Albumin": "30 g/L", "Total bilirubin": "40 µmol/L"}  # B's values, with units
     changed = w.result.changed_studies
     assert changed and w.studies.item(0, 3).text() == "changed"
     assert w.studies.item(0, 0).background().color() == CHANGED_BG
