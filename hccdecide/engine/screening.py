@@ -80,17 +80,22 @@ def parse_cell(key: str, text: str) -> Any:
     return parse_text(key, text)  # numbers (decimal comma accepted), choices and text
 
 
+def _in_table_words(accepted: str) -> str:
+    """A table has no null: an unknown value is an empty cell."""
+    return accepted.replace("or null for unknown", "or an empty cell for unknown")
+
+
 def row_patient(record: dict[str, str], row: int) -> Patient | BadRow:
     values = {}
     for key, text in record.items():
         try:
             values[key] = parse_cell(key, text)
         except PatientError as err:  # quote the cell as typed, not the parsed number
-            return BadRow(row, key, f"{str(text).strip()!r} is not accepted; expected {err.accepted}")
+            return BadRow(row, key, f"{str(text).strip()!r} is not accepted; expected {_in_table_words(err.accepted)}")
     try:
         return Patient.from_dict(values)
     except PatientError as err:
-        return BadRow(row, err.key, f"{err.value!r} is not accepted; expected {err.accepted}")
+        return BadRow(row, err.key, f"{err.value!r} is not accepted; expected {_in_table_words(err.accepted)}")
 
 
 def screen_patient(patient: Patient, library: Library) -> tuple[tuple[str, str, tuple, tuple], ...]:

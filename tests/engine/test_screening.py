@@ -146,3 +146,10 @@ def test_bad_cells_name_key_and_value(key, text):
 def test_units_that_disagree_make_a_bad_row():
     bad = row_patient({"bilirubin_umol_l": "20", "bilirubin_mg_dl": "3"}, 7)
     assert isinstance(bad, BadRow) and bad.row == 7 and bad.key == "bilirubin_mg_dl"
+
+
+def test_a_bad_cell_says_an_empty_cell_means_unknown_not_null():
+    """A worklist is a spreadsheet: its reader leaves a cell empty, never types null."""
+    bad = row_patient({"albumin_g_l": "low"}, 3)
+    assert isinstance(bad, BadRow) and bad.key == "albumin_g_l"
+    assert "or an empty cell for unknown" in bad.reason and "null" not in bad.reason
