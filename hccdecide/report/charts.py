@@ -32,6 +32,7 @@ PATIENT, COHORT, BAND, ADVERSE, PROTECTIVE, UNKNOWN_C, GRID = (
     "#1d4ed8", "#6b7280", "#93c5fd", "#b91c1c", "#15803d", "#9ca3af", "#e5e7eb")
 FONT = 7.5
 HR_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+MAX_HR_TICKS = 5
 NOT_APPLIED = "#c4c8cf"  # reported, not applied (CI includes 1)
 LABEL_CHARS = 22  # forest-plot labels wrap at this width, on at most two lines
 LEGEND_DROP_FONTS = 3.4  # a legend below the axes starts this many font sizes under it (tick labels, title)
@@ -181,6 +182,16 @@ def refresh_forest(ax: Axes, curve: CurveEstimate) -> list:
     return list(drawn.values())
 
 
+def hr_ticks(lo: float, hi: float) -> list[float]:
+    """HR ticks inside (lo, hi); beyond MAX_HR_TICKS every other one, always keeping 1, so that labels
+    such as "10" and "20" do not run together in the narrow pane beside the curve."""
+    ticks = [t for t in HR_TICKS if lo <= t <= hi]
+    if len(ticks) <= MAX_HR_TICKS or 1 not in ticks:
+        return ticks
+    one = ticks.index(1)
+    return [t for i, t in enumerate(ticks) if (i - one) % 2 == 0]
+
+
 def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
     """Draw the model's hazard ratios and 95% CIs on a log axis; mark the patient's levels.
 
@@ -203,7 +214,7 @@ def plot_forest(ax: Axes, curve: CurveEstimate) -> Axes:
     lo, hi = (min(values), max(values)) if values else (0.5, 2.0)
     lo, hi = min(lo, 0.9) / 1.25, max(hi, 1.1) * 1.25
     ax.set_xlim(lo, hi)
-    ticks = [t for t in HR_TICKS if lo <= t <= hi]
+    ticks = hr_ticks(lo, hi)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([f"{t:g}" for t in ticks])

@@ -211,11 +211,13 @@ def test_the_revealed_stratum_table_breaks_lines_between_words_only(qtbot, windo
     t.close()
 
 
-def overlapping_labels(canvas) -> list[tuple[str, str]]:
-    """Pairs of the forest plot's row labels whose boxes overlap, as drawn now."""
+def overlapping_labels(canvas, axis: str = "y") -> list[tuple[str, str]]:
+    """Pairs of the forest plot's row (or HR axis) labels whose boxes overlap, as drawn now."""
     canvas.draw()
     renderer = canvas.get_renderer()
-    labels = [t for t in canvas.figure.axes[0].get_yticklabels() if t.get_visible() and t.get_text()]
+    ax = canvas.figure.axes[0]
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    labels = [t for t in ticks if t.get_visible() and t.get_text()]
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
     return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
 
@@ -235,6 +237,18 @@ def test_forest_plot_labels_never_overlap_when_zoomed(qtbot, window_on, size):
     assert len(labels) == 8 and min(t.get_fontsize() for t in labels) >= 1.4 * FONT  # the zoom is kept
     qtbot.waitUntil(lambda: overlapping_labels(forest) == [])  # once laid out at the height the labels need
     assert charts.survival.height() >= 220 and forest.height() > charts.survival.height()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_hr_axis_labels_of_the_forest_plot_beside_the_curve_never_run_together(qtbot, window_on, size):
+    """Yan 2025's CIs run from about 0.15 to 17.5 (Table 2): seven ticks 0.2-20 ran together ("1020")
+    in the narrow pane beside the curve at 1280x720."""
+    w = window_on(size)
+    w.tabs.setCurrentWidget(w.risk)
+    qtbot.waitUntil(lambda: w.risk._charts is not None and w.risk._charts.isVisible())
+    forest = w.risk._charts.forest
+    assert [t.get_text() for t in forest.figure.axes[0].get_xticklabels()] == ["0.2", "1", "5", "20"]
+    assert overlapping_labels(forest, "x") == []
 
 
 # widths of the browser at which a record ran 5–8 px past the pane while it was laid out again
