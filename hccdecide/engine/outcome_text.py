@@ -41,6 +41,8 @@ def comparator_text(fig: Figure, unit: str, months: str = "months") -> str:
         return ""
     how = ("randomised" if c.compared else "randomised, the trial not designed to compare the arms") \
         if c.randomised else "not randomised"
+    if c.compared:  # a difference is read as a benefit unless its test is said with it
+        how += f", {c.test}" if c.test else ", no test of this difference printed"
     return f" vs {estimate_text(c.outcome.estimate, unit, months)} with {_lower_first(c.arm.label)} ({how})"
 
 

@@ -84,6 +84,7 @@ class Comparator:
     outcome: Outcome
     randomised: bool
     compared: bool = True  # False: randomised, but the trial was not designed to compare its arms
+    test: str = ""  # the printed test of the difference: "p = 0.072", "not significant", "HR p = 0.054", ""
 
 
 @dataclass(frozen=True)
@@ -337,9 +338,24 @@ def _same_measure(a: Outcome, b: Outcome) -> bool:
          b.population_kind, b.population, b.phase)
 
 
+def difference_test(study: Study, outcome: Outcome) -> str:
+    """The test of a figure against its comparison arm as printed: the figure's own p, else the p of
+    the study's one comparison of that endpoint (an HR's), else '' (none printed)."""
+    p = outcome.vs_control_p
+    if p is not None:
+        words = {"NS": "not significant", "significant": "called significant, no p printed"}
+        return words.get(p) or (f"p < {p[1:]}" if p.startswith("<") else f"p = {p}")
+    same = [c for c in study.comparisons if c.endpoint == outcome.endpoint and c.p]
+    if len(same) != 1:
+        return ""
+    prefix = "HR " if same[0].measure == "HR" else ""
+    return f"{prefix}p = {same[0].p}".replace("= <", "< ")
+
+
 def comparator_of(study: Study, arm: Arm, outcome: Outcome) -> Comparator | None:
     """The comparison arm's figure for the same measure, when exactly one arm reports it."""
-    found = [Comparator(other, o, study.design in RANDOMISED_DESIGNS, not study.non_comparative)
+    found = [Comparator(other, o, study.design in RANDOMISED_DESIGNS, not study.non_comparative,
+                        difference_test(study, outcome))
              for other in _comparison_arms(study, arm) for o in other.outcomes if _same_measure(outcome, o)]
     return found[0] if len(found) == 1 else None
 

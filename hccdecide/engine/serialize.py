@@ -116,7 +116,7 @@ def comparator_json(f: Figure) -> dict[str, Any] | None:
     c = f.comparator
     if c is None:
         return None
-    return {"arm": c.arm.label, "randomised": c.randomised, "compared": c.compared, **estimate_json(c.outcome.estimate),
+    return {"arm": c.arm.label, "randomised": c.randomised, "compared": c.compared, "test": c.test or None, **estimate_json(c.outcome.estimate),
             "location": f"{f.study.source_citation}: {c.outcome.location}"}
 
 

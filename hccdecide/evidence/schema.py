@@ -210,6 +210,9 @@ class Outcome(Strict):
     sets_apart: str = ""
     location: str
     note: str = ""
+    # a comparative study: the test of this figure against the comparison arm, as printed ("0.072",
+    # "<0.001"; "NS" or "significant" when the source says only that, without a p)
+    vs_control_p: Optional[str] = None
 
     @model_validator(mode="after")
     def _subgroup_is_named(self) -> "Outcome":

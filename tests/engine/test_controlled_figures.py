@@ -60,15 +60,15 @@ def test_cctg_figures_say_the_population_was_mostly_not_hcc():
     r = regimen(painful_case(), "palliative_rt")
     text = regimen_sentence(r)
     assert ("CCTG HE1 (Dawson 2024; only 35% had HCC) — Level 1, randomised phase III — reports pain response, "
-            "1-month: 67% vs 22% with best supportive care alone (randomised)") in text
+            "1-month: 67% vs 22% with best supportive care alone (randomised, p = 0.0042)") in text
 
 
 def test_cctg_pain_figure_carries_its_control_in_text_and_json():
     a = painful_case()
     r = regimen(a, "palliative_rt")
     fig = figure(r, CCTG, "PAIN_RESPONSE", 1)
-    assert figure_value_text(fig, "%") == "67% vs 22% with best supportive care alone (randomised)"
-    assert "CCTG HE1 (Dawson 2024; only 35% had HCC): 67% vs 22% with best supportive care alone (randomised)" \
+    assert figure_value_text(fig, "%") == "67% vs 22% with best supportive care alone (randomised, p = 0.0042)"
+    assert "CCTG HE1 (Dawson 2024; only 35% had HCC): 67% vs 22% with best supportive care alone (randomised, p = 0.0042)" \
         in summary_text(a)
     rows = next(x for x in assessment_json(a)["regimens"] if x["key"] == "palliative_rt")["outcomes"]
     pain = next(f for row in rows for f in row["figures"] if f["study"] == CCTG and row["endpoint"] == "PAIN_RESPONSE")
@@ -80,16 +80,16 @@ def test_cctg_pain_figure_carries_its_control_in_text_and_json():
 @pytest.mark.parametrize("study_id, endpoint, at_months, shown", [
     # Kang 2026, Perioperative radiotherapy, Postoperative radiotherapy: Shi 2022 5-year DFS 56.1% with SBRT
     # vs 26.3% after resection alone (randomised)
-    ("shi2022_adjuvant_sbrt_mvi", "DFS", 60, "56.1% vs 26.3% with resection alone (randomised)"),
+    ("shi2022_adjuvant_sbrt_mvi", "DFS", 60, "56.1% vs 26.3% with resection alone (randomised, p = 0.005)"),
     # same paragraph: Long 2023, propensity-matched, 5-year DFS 56.3% vs 31.6%, OS 74.7% vs 63.6%
     ("long2023_adjuvant_psm", "DFS", 60,
-     "56.3% vs 31.6% with narrow-margin hepatectomy alone (matched) (not randomised)"),
+     "56.3% vs 31.6% with narrow-margin hepatectomy alone (matched) (not randomised, p = 0.001)"),
     ("long2023_adjuvant_psm", "OS", 60,
-     "74.7% vs 63.6% with narrow-margin hepatectomy alone (matched) (not randomised)"),
+     "74.7% vs 63.6% with narrow-margin hepatectomy alone (matched) (not randomised, p = 0.045)"),
     # same paragraph: Yu 2014, 5-year RFS 36.9% vs 16.0% (randomised)
-    ("yu2014_adjuvant_central", "RFS", 60, "36.9% vs 16% with hepatectomy alone (randomised)"),
+    ("yu2014_adjuvant_central", "RFS", 60, "36.9% vs 16% with hepatectomy alone (randomised, p = 0.03)"),
     # same paragraph: Sun 2019, median OS 18.9 vs 10.8 months, 1-year OS 76.9% vs 26.9% (randomised)
-    ("sun2019_adjuvant_pvtt", "OS", 12, "76.9% vs 26.9% with hepatectomy alone (randomised)"),
+    ("sun2019_adjuvant_pvtt", "OS", 12, "76.9% vs 26.9% with hepatectomy alone (randomised, p = 0.005)"),
 ])
 def test_adjuvant_rt_figures_carry_their_comparison_arm(study_id, endpoint, at_months, shown):
     fig = figure(regimen(painful_case(), "adjuvant_rt"), study_id, endpoint, at_months)
@@ -101,6 +101,21 @@ def test_sun_median_carries_its_control_and_a_single_arm_study_has_none():
     comparison arm, so its figure stands alone."""
     r = regimen(painful_case(), "adjuvant_rt")
     sun = figure(r, "sun2019_adjuvant_pvtt", "OS")
-    assert figure_value_text(sun, "months") == "18.9 months vs 10.8 months with hepatectomy alone (randomised)"
+    assert figure_value_text(sun, "months") == "18.9 months vs 10.8 months with hepatectomy alone (randomised, called significant, no p printed)"
     chen = figure(r, "chen2021_adjuvant_narrow_margin", "OS", 60)
     assert chen.comparator is None and figure_value_text(chen, "%") == "72.2%"
+
+
+def test_a_difference_the_source_calls_not_significant_says_so_beside_its_comparator(library):
+    """Chen 2025 (Kang 2026, Table 2): median OS 47.1 vs 36.8 months, not significant; PFS 15.4 vs 11.6
+    months, p = 0.072 (a trend). A bare 'vs' would read as a benefit."""
+    from hccdecide.engine.regimens import comparator_of
+
+    study = library.study("chen2025_tace_ebrt")
+    arm = next(a for a in study.arms if a.regimen_key == "tace_rt")
+    tests = {o.endpoint: comparator_of(study, arm, o).test for o in arm.outcomes}
+    assert tests == {"LC": "p < 0.001", "PFS": "p = 0.072", "OS": "not significant"}
+    guo = library.study("guo2022_rt_tace_pvtt")  # OS by HR p = 0.054, from its comparison record
+    first = next(a for a in guo.arms if any(o.estimate.value == 15.4 for o in a.outcomes))
+    os_median = next(o for o in first.outcomes if o.endpoint == "OS")
+    assert comparator_of(guo, first, os_median).test == "HR p = 0.054"

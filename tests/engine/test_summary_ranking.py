@@ -80,7 +80,7 @@ def test_rtog1112_says_that_no_entry_can_settle_its_fit(oligo):
     text = sentence_of(oligo, "rt_tki")
     assert text == ("RT + tyrosine-kinase inhibitor (uncertain): Dawson 2025 (NRG/RTOG 1112) — Level 1, randomised "
                     "phase III — reports median overall survival: 15.8 months vs 12.3 months with sorafenib alone "
-                    "(randomised); Dawson 2025 (NRG/RTOG 1112) reports "
+                    "(randomised, HR p = 0.04); Dawson 2025 (NRG/RTOG 1112) reports "
                     "no criterion on line of therapy, so no entry can settle the fit.")
 
 
@@ -126,7 +126,7 @@ def test_pain_entered_as_present_offers_the_pain_regimen_with_its_own_figure():
     # 35 % of its patients had HCC (Kang 2026, Palliative RT for primary HCC section)
     text = regimen_sentence(pain)
     assert ("CCTG HE1 (Dawson 2024; only 35% had HCC) — Level 1, randomised phase III — reports pain response, "
-            "1-month: 67% vs 22% with best supportive care alone (randomised)") in text
+            "1-month: 67% vs 22% with best supportive care alone (randomised, p = 0.0042)") in text
     assert "50%" not in text and "Yeung" not in text
 
 
@@ -225,9 +225,10 @@ def test_unresectable_main_trunk_pvtt_child_pugh_b_leads_with_thrombus_regimens(
     # third place: RT + TKI and SBRT + immunotherapy both rank by a Level 3 lead (Juloori 2023 is randomised
     # only between two SBRT + immunotherapy variants, so no longer Level 2 for the strategy); the larger
     # total n decides (RT + TKI 177 against 161)
-    # Guo 2022 randomised RT first against TACE first (Level 2); Hu 2023 randomised but did not compare its
-    # arms (Kang 2026, text with Table 6), so its regimen ranks by Level 3
-    assert named(a) == ["rt_mvi", "rt_io_pvtt", "rt_tki"]
+    # Guo 2022 randomised only the order of RT and TACE (both arms RT for the thrombus) and Hu 2023 did
+    # not compare its arms (Kang 2026, Table 3; text with Table 6): both lead at Level 3, Hu's 60
+    # patients checked on more domains first
+    assert named(a) == ["rt_io_pvtt", "rt_mvi", "rt_tki"]
     assert ("Hu 2023 — Level 3, randomised (phase not stated; randomised but not designed to compare its arms, "
             "so each arm is a prospective series) — reports median overall survival: 12.7 months vs 8.6 months"
             in sentence_of(a, "rt_io_pvtt"))

@@ -77,5 +77,5 @@ def test_page_one_table_pairs_each_level_with_its_own_study_and_figure():
     assert table.rows[0][2:] == ("Level 3 (Hsu 2026)", "Overall survival, 2-year: 84.9% (Hsu 2026)")
     assert table.rows[2][2:] == ("Level 1 (Dawson 2025 (NRG/RTOG 1112))",
                                  "Median overall survival: 15.8 months vs 12.3 months with sorafenib alone "
-                                 "(randomised) (Dawson 2025 (NRG/RTOG 1112))")
+                                 "(randomised, HR p = 0.04) (Dawson 2025 (NRG/RTOG 1112))")
     assert all("Palliative" not in row[0] for row in table.rows)
