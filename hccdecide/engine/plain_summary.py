@@ -209,7 +209,9 @@ def _open_items(m: StudyMatch) -> str:
     entering = _entering(m) if m.entries_or_missing else ""
     conflicts = [VARIABLES[v].label for v in m.in_conflict]
     resolving = f"resolving the conflicting entries ({', '.join(conflicts)})" if conflicts else ""
-    judged = f"a clinical judgement ({'; '.join(m.to_judge)})" if m.to_judge else ""
+    # the one judgement no entry records is the stage's, said in full in the first sentence: each
+    # regimen sentence points to it instead of repeating it
+    judged = "the stage judgement of the first sentence" if m.to_judge else ""
     return " and ".join(p for p in (entering, resolving, judged) if p)
 
 

@@ -113,3 +113,14 @@ def test_with_another_stage_c_feature_the_stage_is_not_in_doubt():
     a = assess(Patient.from_dict({**SOLITARY_9CM_ECOG_1, "vp": 1}))
     assert a.derived.bclc.possible == () and not a.derived.bclc.possible_why
     assert all(r.status == NOT_MET for r in _stage_results(a, "chen2025_tace_ebrt"))
+
+
+def test_the_stage_judgement_is_said_once_in_the_summary():
+    """Re-review: the caution came four times in one summary (first line, then each regimen). The
+    regimen sentences point to the first sentence instead."""
+    from hccdecide.engine.plain_summary import at_a_glance
+
+    sentences = at_a_glance(assess(Patient.from_dict(SOLITARY_9CM_ECOG_1)), {}, ()).sentences
+    text = " ".join(sentences)
+    assert text.count("stage C rests on ECOG 1 alone") == 1
+    assert any("the stage judgement of the first sentence would check the fit to Chen 2025" in s for s in sentences)
