@@ -130,6 +130,12 @@ def figure_text(row: OutcomeRow, figure: Figure) -> str:
     estimate = figure.outcome.estimate
     if not estimate.reached or estimate.value is None:
         return "not reached" + comparator_text(figure, row.unit)
+    own = [f.outcome.estimate.value for f in row.range_figures
+           if f.study.id == figure.study.id and f.outcome.estimate.value is not None]
+    if len(own) > 1:  # the study printed more than one figure for it: never quote just one of them
+        unit = "%" if row.unit == "%" else f" {row.unit}"
+        apart = f" ({figure.outcome.sets_apart})" if figure.outcome.sets_apart else ""
+        return f"{min(own):g}–{max(own):g}{unit}{apart}"
     return f"{estimate.value:g}" + ("%" if row.unit == "%" else f" {row.unit}") + comparator_text(figure, row.unit)
 
 

@@ -100,3 +100,18 @@ def test_a_non_comparative_randomised_trial_is_a_prospective_series_and_its_arms
     assert comparator_text(fig, "months").endswith("(randomised, the trial not designed to compare the arms)")
     other = next(a for a in study.arms if a is not sbrt)
     assert not is_randomised_comparison(Benefit(study, None, sbrt, other, ELIGIBLE))
+
+
+def test_the_summary_quotes_both_of_lee_2024s_response_figures():
+    """Lee 2024's ORR is printed as one span, 62.5-78.1% (Kang 2026, As Bridging Therapy): the summary
+    sentence quoted 62.5% alone."""
+    from hccdecide.engine.plain_summary import figure_text, headline
+
+    listed = assess(Patient.from_dict(dict(ecog=0, bilirubin_umol_l=25, albumin_g_l=33, inr=1.2, ascites="none",
+                                           encephalopathy="none", tumour_count=2, largest_diameter_cm=3.5,
+                                           transplant_candidate=True, vp=0, vv=0, lnm_present=False,
+                                           extrahepatic_spread=False)))
+    bridging = next(r for r in listed.regimens if r.info.key == "sbrt_bridging")
+    h = headline(bridging)
+    assert h.lead.study.id == "lee2024_sbrt_transplant"
+    assert figure_text(h.row, h.figure).startswith("62.5–78.1% (the review prints 62.5% and 78.1% as one span")
