@@ -166,12 +166,16 @@ class OutcomeRow:
     @property
     def range_note(self) -> str:
         """Empty when every figure spans the range; otherwise which studies it comes from."""
+        left_out = len(self.figures) - len(self.range_figures)
+        listed = f" ({counted(left_out, 'other figure')} listed)" if left_out else ""
         if self.range_basis == ELIGIBLE:
-            left_out = len(self.figures) - len(self.range_figures)
-            return f"from eligible studies only ({counted(left_out, 'other figure')} listed)" if left_out else ""
+            return f"from eligible studies only{listed}" if left_out else ""
+        one = len({f.study.id for f in self.range_figures}) == 1
         if self.range_basis == UNCERTAIN:
-            return "no eligible study: range from studies whose fit is uncertain"
-        return "no eligible or uncertain study: range from studies the patient does not fit"
+            source = "from the one study" if one else "range from the studies"
+            return f"no eligible study: {source} whose fit is uncertain{listed}"
+        source = "from the one study" if one else "range from studies"
+        return f"no eligible or uncertain study: {source} the patient does not fit"
 
     @property
     def value_range(self) -> tuple[float, float] | None:

@@ -1,7 +1,7 @@
 """A plain-text summary of an assessment for the terminal (``hccdecide assess CASE.json``)."""
 from __future__ import annotations
 
-from hccdecide.figure_words import BAND, counted
+from hccdecide.figure_words import BAND
 from hccdecide.engine.assessment import Assessment
 from hccdecide.engine.levels import LEVEL_LABEL
 from hccdecide.engine.matching import NOT_MET, TO_CONFIRM, UNKNOWN
@@ -55,7 +55,9 @@ def _regimen_lines(a: Assessment) -> list[str]:
                 lines.append(f"      {'':28} {'':10} why uncertain: {m.uncertain_text}")
         for row in r.outcomes[:5]:
             if row.value_range:
-                lines.append(f"      {row.label:40} {range_text(row)} ({counted(len(row.figures), 'figure')})")
+                spanned = len(row.range_figures)
+                lines.append(f"      {row.label:40} {range_text(row)}"
+                             + (f"; {spanned} figures in the range" if spanned > 1 else ""))
                 lines += [f"        {f.study.short_name}: {figure_value_text(f, row.unit)}"
                           for f in row.figures if f.comparator is not None]
     return lines

@@ -119,3 +119,17 @@ def test_a_difference_the_source_calls_not_significant_says_so_beside_its_compar
     first = next(a for a in guo.arms if any(o.estimate.value == 15.4 for o in a.outcomes))
     os_median = next(o for o in first.outcomes if o.endpoint == "OS")
     assert comparator_of(guo, first, os_median).test == "HR p = 0.054"
+
+
+def test_a_range_of_one_study_is_not_called_a_range_and_left_out_figures_are_counted():
+    """Re-review: '72.5% — no eligible study: range from studies whose fit is uncertain (4 figures)'
+    named a range for one figure and counted figures it did not span."""
+    from hccdecide.engine.summary import summary_text
+
+    a = assess(Patient.from_dict(dict(ecog=1, bilirubin_umol_l=38, albumin_g_l=30, inr=1.35, ascites="mild",
+                                      encephalopathy="none", tumour_count=2, largest_diameter_cm=8.5, vp=3,
+                                      vv=0, resectable=False, treatment_naive=True, lnm_present=False,
+                                      extrahepatic_spread=False)))
+    text = summary_text(a)
+    assert "range from studies whose fit is uncertain (4 figures)" not in text
+    assert "from the one study whose fit is uncertain (" in text and "other figures listed)" in text

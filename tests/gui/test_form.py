@@ -199,7 +199,7 @@ def test_outcomes_tab_lists_every_figure_but_ranges_only_the_studies_the_patient
     assert figures["Chen 2022 (meta-analysis)"][0] == "UNCERTAIN"
     # a row held up only by a study the patient does not fit is greyed and says so
     orr = rows["Objective response"]
-    assert "range from studies the patient does not fit" in orr.text(1)
+    assert "no eligible or uncertain study: from the one study the patient does not fit" in orr.text(1)
     assert orr.foreground(0).color().name() == "#6b7280"
 
 
