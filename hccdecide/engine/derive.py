@@ -6,7 +6,7 @@ The result's ``facts`` maps every variable of :data:`hccdecide.variables.VARIABL
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Mapping
 
 from hccdecide.clinical import dose, liver, nodes, oligo, staging, vascular
@@ -93,7 +93,7 @@ class Derived:
     def __getitem__(self, key: str) -> Any:
         return self.facts[key]
 
-    @property
+    @cached_property  # read by every criterion of every study: worked out once per patient
     def conflicted(self) -> Mapping[str, Note]:
         """Facts that rest on entries in conflict, each with the conflict note concerned."""
         out: dict[str, Note] = {}
